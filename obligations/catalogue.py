@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -129,6 +129,9 @@ class Obligation:
     amount_eur: int | None
     quote: str
     source: str
+    # Set by the database, not by the catalogue; not part of the content hash.
+    revision: int = 1
+    updated_at: datetime | None = None
 
     def content_hash(self) -> str:
         """A digest of everything a reader sees, so a change can raise the revision."""

@@ -1,0 +1,15 @@
+"""Alembic environment: runs against the engine the application hands over."""
+
+from alembic import context
+
+from obligations.store import SQLModel
+
+engine = context.config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    context.run_migrations()
