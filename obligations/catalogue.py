@@ -209,9 +209,7 @@ def _read(path: Path, problems: list[Problem]) -> LocatedYaml | None:
     return located
 
 
-def _validate(
-    model: type[M], path: Path, problems: list[Problem]
-) -> tuple[M, LocatedYaml] | None:
+def _validate(model: type[M], path: Path, problems: list[Problem]) -> tuple[M, LocatedYaml] | None:
     located = _read(path, problems)
     if located is None:
         return None
@@ -220,7 +218,11 @@ def _validate(
 
 
 def _validate_part(
-    model: type[M], data: Any, at: tuple[str | int, ...], path: Path, located: LocatedYaml,
+    model: type[M],
+    data: Any,
+    at: tuple[str | int, ...],
+    path: Path,
+    located: LocatedYaml,
     problems: list[Problem],
 ) -> M | None:
     try:
@@ -240,7 +242,9 @@ def _load_topics(directory: Path, problems: list[Problem]) -> dict[str, Topic]:
     for index, entry in enumerate(parsed[0].topics):
         if entry.id in topics:
             line = parsed[1].line_of(("topics", index))
-            problems.append(Problem(directory / TOPICS_FILE, line, f"dubbel onderwerp '{entry.id}'"))
+            problems.append(
+                Problem(directory / TOPICS_FILE, line, f"dubbel onderwerp '{entry.id}'")
+            )
         topics[entry.id] = Topic(entry.id, entry.label, entry.description)
     return topics
 
@@ -288,7 +292,11 @@ class _EntryChecker:
         self.seen: dict[str, Problem] = {}
 
     def check(
-        self, entry: ObligationEntry, default_source: str | None, path: Path, at: LocatedYaml,
+        self,
+        entry: ObligationEntry,
+        default_source: str | None,
+        path: Path,
+        at: LocatedYaml,
         index: int,
     ) -> Obligation | None:
         def problem(key: str | None, message: str) -> None:
@@ -328,17 +336,29 @@ class _EntryChecker:
         if len(self.problems) > before or span is None or source is None:
             return None
         return Obligation(
-            id=entry.id, title=entry.title, action=entry.action, kind=entry.kind,
-            topics=tuple(entry.topics), chapter=entry.chapter, section=entry.section, span=span,
-            precision=entry.precision, certainty=entry.certainty, recurrence=entry.recurrence,
-            amount_eur=entry.amount_eur, quote=" ".join(entry.quote.split()), source=source,
+            id=entry.id,
+            title=entry.title,
+            action=entry.action,
+            kind=entry.kind,
+            topics=tuple(entry.topics),
+            chapter=entry.chapter,
+            section=entry.section,
+            span=span,
+            precision=entry.precision,
+            certainty=entry.certainty,
+            recurrence=entry.recurrence,
+            amount_eur=entry.amount_eur,
+            quote=" ".join(entry.quote.split()),
+            source=source,
         )
 
     @staticmethod
     def _check_recurrence(entry: ObligationEntry, problem: Any) -> None:
         rule = entry.recurrence or ""
         if "DTSTART" in rule.upper() or not rule.upper().startswith("FREQ="):
-            problem("recurrence", "herhaling moet een RRULE zijn die met FREQ= begint, zonder DTSTART")
+            problem(
+                "recurrence", "herhaling moet een RRULE zijn die met FREQ= begint, zonder DTSTART"
+            )
             return
         try:
             rrulestr(rule, dtstart=None)
@@ -366,7 +386,9 @@ def load_catalogue(
     obligations: list[Obligation] = []
     chosen = files if files is not None else obligation_files(directory)
     if not chosen:
-        problems.append(Problem(directory, 1, f"geen verplichtingen gevonden in {OBLIGATIONS_FOLDER}/"))
+        problems.append(
+            Problem(directory, 1, f"geen verplichtingen gevonden in {OBLIGATIONS_FOLDER}/")
+        )
     for path in chosen:
         parsed = _validate(ObligationsFile, path, problems)
         if parsed is None:

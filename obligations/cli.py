@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import json
+import logging
+import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from obligations.app import App
 from obligations.catalogue import Catalogue, CatalogueInvalid, load_catalogue
+from obligations.clock import parse_moment
 from obligations.config import ConfigError, Settings
+from obligations.queries import Occurrence
+from obligations.render import due_text, obligation_line, obligation_record, obligation_text
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _open(settings: Settings) -> App:
+    app = App.start(settings)
+    app.sync_or_keep()
+    return app
 
 
 def _catalogue_targets(settings: Settings, paths: list[Path]) -> tuple[Path, list[Path] | None]:
@@ -43,15 +65,111 @@ def _print_summary(catalogue: Catalogue) -> None:
         print(f"  {count:4d}  {kind}")
 
 
+def cmd_catalogue_sync(args: argparse.Namespace, settings: Settings) -> int:
+    app = App.start(settings)
+    try:
+        report = app.sync()
+    except CatalogueInvalid as invalid:
+        for problem in invalid.problems:
+            print(problem, file=sys.stderr)
+        print("Catalogus geweigerd; de database is niet veranderd.", file=sys.stderr)
+        return 1
+    print(f"Catalogus gesynchroniseerd: {report.summary()}.")
+    return 0
+
+
+def _check_topic(app: App, topic: str | None) -> bool:
+    if topic is None:
+        return True
+    known = {t.id for t in app.catalog.topics()}
+    if topic in known:
+        return True
+    print(f"Onbekend onderwerp '{topic}'. Kies uit: {', '.join(sorted(known))}", file=sys.stderr)
+    return False
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    if not _check_topic(app, args.topic):
+        return 1
+    items = app.catalog.all(args.topic)
+    if args.json:
+        _print_json([obligation_record(item) for item in items])
+    else:
+        for item in items:
+            print(obligation_line(Occurrence(item, item.span)))
+        print(f"\n{len(items)} verplichting(en).")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    item = app.catalog.get(args.id)
+    if item is None:
+        ids = [o.id for o in app.catalog.all()]
+        close = difflib.get_close_matches(args.id, ids, n=3, cutoff=0.5)
+        hint = f" Bedoelt u: {', '.join(close)}?" if close else " Zie 'obligations list'."
+        print(f"Onbekende verplichting '{args.id}'.{hint}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(obligation_record(item))
+    else:
+        labels = {topic.id: topic.label for topic in app.catalog.topics()}
+        print(obligation_text(item, labels))
+    return 0
+
+
+def cmd_due(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations.periods import PeriodNotUnderstood, parse_period
+
+    app = _open(settings)
+    if not _check_topic(app, args.topic):
+        return 1
+    try:
+        asked = parse_period(" ".join(args.phrase), app.clock.now())
+    except PeriodNotUnderstood as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    found = app.catalog.due(asked.span, args.topic)
+    if args.json:
+        _print_json([obligation_record(o.obligation, o.span) for o in found])
+    else:
+        print(due_text(asked.label, asked.span, found))
+    return 0
+
+
+def cmd_period(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations.periods import PeriodNotUnderstood, parse_period
+
+    app_clock_now = App.start(settings).clock.now()
+    try:
+        asked = parse_period(" ".join(args.phrase), app_clock_now)
+    except PeriodNotUnderstood as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    record = {
+        "start": asked.span.start.isoformat(),
+        "end": asked.span.end.isoformat(),
+        "label": asked.label,
+    }
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False))
+    else:
+        print(f"{asked.label}: {record['start']} t/m {record['end']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="obligations",
         description="Verplichtingen en deadlines uit VNG-circulaires voor gemeentelijke teams.",
     )
     parser.add_argument(
-        "--today", metavar="JJJJ-MM-DD",
+        "--today",
+        metavar="JJJJ-MM-DD",
         help="doe alsof het nu deze datum is (zelfde als OBLIGATIONS_NOW)",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="meer logregels")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDO")
 
     catalogue = commands.add_parser("catalogue", help="de catalogus controleren en laden")
@@ -61,23 +179,60 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="*", help="catalogusmap of losse YAML-bestanden")
     check.add_argument(
-        "--source", action="append", default=[], metavar="BESTAND",
+        "--source",
+        action="append",
+        default=[],
+        metavar="BESTAND",
         help="brontekst waarin elk citaat letterlijk moet staan",
     )
     check.set_defaults(handler=cmd_catalogue_check)
+    sync = catalogue_commands.add_parser("sync", help="laad de catalogus in de database")
+    sync.set_defaults(handler=cmd_catalogue_sync)
+
+    listing = commands.add_parser("list", help="alle verplichtingen")
+    listing.add_argument("--topic", help="alleen dit onderwerp (id, zie data/topics.yaml)")
+    listing.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    listing.set_defaults(handler=cmd_list)
+
+    show = commands.add_parser("show", help="één verplichting met bron en citaat")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    show.set_defaults(handler=cmd_show)
+
+    due = commands.add_parser("due", help="wat valt er in een periode, bv. 'Q1 2022' of 'maart'")
+    due.add_argument("phrase", nargs="+", help="periode in gewone taal")
+    due.add_argument("--topic", help="alleen dit onderwerp")
+    due.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    due.set_defaults(handler=cmd_due)
+
+    period = commands.add_parser("period", help="hoe een periode begrepen wordt")
+    period.add_argument("phrase", nargs="+", help="periode in gewone taal")
+    period.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    period.set_defaults(handler=cmd_period)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = Settings.from_env()
-    except ConfigError as exc:
+        if args.today:
+            parse_moment(args.today, settings.timezone)
+            settings = settings.with_now(args.today)
+    except (ConfigError, ValueError) as exc:
         print(f"Instelling klopt niet: {exc}", file=sys.stderr)
         return 2
-    result: int = args.handler(args, settings)
-    return result
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

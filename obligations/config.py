@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,9 @@ class Settings:
     telegram_api_base_url: str | None
     admin_ids: frozenset[int]
 
+    def with_now(self, now: str) -> Settings:
+        return replace(self, now=now)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
@@ -51,7 +54,9 @@ class Settings:
         try:
             admins = frozenset(int(part) for part in admin_text.replace(",", " ").split())
         except ValueError as exc:
-            raise ConfigError("OBLIGATIONS_ADMIN_IDS: gebruik Telegram-id's gescheiden door komma's") from exc
+            raise ConfigError(
+                "OBLIGATIONS_ADMIN_IDS: gebruik Telegram-id's gescheiden door komma's"
+            ) from exc
         return cls(
             catalogue_dir=Path(env.get("OBLIGATIONS_CATALOGUE_DIR") or SHIPPED_CATALOGUE),
             database_url=env.get("OBLIGATIONS_DATABASE_URL") or default_database_url(env),
@@ -59,7 +64,9 @@ class Settings:
             timezone=zone,
             http_host=host,
             http_port=int(port_text),
-            public_url=(env.get("OBLIGATIONS_PUBLIC_URL") or f"http://{host}:{port_text}").rstrip("/"),
+            public_url=(env.get("OBLIGATIONS_PUBLIC_URL") or f"http://{host}:{port_text}").rstrip(
+                "/"
+            ),
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
             admin_ids=admins,

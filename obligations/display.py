@@ -35,7 +35,9 @@ def _unit_label(start: date, precision: str) -> str:
         return f"{_HALF_NAMES[start.month]} {start.year}"
     if precision == "season":
         name = SEASON_START_MONTHS[start.month]
-        return f"winter {start.year}-{start.year + 1}" if name == "winter" else f"{name} {start.year}"
+        return (
+            f"winter {start.year}-{start.year + 1}" if name == "winter" else f"{name} {start.year}"
+        )
     if precision == "year":
         return str(start.year)
     return day_label(start)

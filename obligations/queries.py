@@ -29,11 +29,22 @@ class Occurrence:
 
 def _to_obligation(row: ObligationRow, topics: list[str]) -> Obligation:
     return Obligation(
-        id=row.id, title=row.title, action=row.action, kind=row.kind, topics=tuple(topics),
-        chapter=row.chapter, section=row.section, span=Span(row.start, row.end),
-        precision=row.precision, certainty=row.certainty, recurrence=row.recurrence,
-        amount_eur=row.amount_eur, quote=row.quote, source=row.source_id,
-        revision=row.revision, updated_at=row.updated_at,
+        id=row.id,
+        title=row.title,
+        action=row.action,
+        kind=row.kind,
+        topics=tuple(topics),
+        chapter=row.chapter,
+        section=row.section,
+        span=Span(row.start, row.end),
+        precision=row.precision,
+        certainty=row.certainty,
+        recurrence=row.recurrence,
+        amount_eur=row.amount_eur,
+        quote=row.quote,
+        source=row.source_id,
+        revision=row.revision,
+        updated_at=row.updated_at,
     )
 
 
@@ -70,8 +81,11 @@ class Catalog:
 
     def all(self, topic: str | None = None) -> list[Obligation]:
         with Session(self.engine) as session:
-            rows = list(session.exec(_current(topic).order_by(col(ObligationRow.start),
-                                                               col(ObligationRow.id))))
+            rows = list(
+                session.exec(
+                    _current(topic).order_by(col(ObligationRow.start), col(ObligationRow.id))
+                )
+            )
             return _hydrate(session, rows)
 
     def get(self, obligation_id: str) -> Obligation | None:
@@ -83,8 +97,10 @@ class Catalog:
 
     def topics(self) -> list[Topic]:
         with Session(self.engine) as session:
-            return [Topic(row.id, row.label, row.description)
-                    for row in session.exec(select(TopicRow).order_by(col(TopicRow.label)))]
+            return [
+                Topic(row.id, row.label, row.description)
+                for row in session.exec(select(TopicRow).order_by(col(TopicRow.label)))
+            ]
 
     def due(self, window: Span, topic: str | None = None) -> list[Occurrence]:
         """Occurrences whose date or period overlaps `window`, by date then title."""

@@ -18,11 +18,13 @@ def occurrences(obligation: Obligation, window: Span) -> list[Span]:
     if obligation.recurrence is None:
         return [first] if first.overlaps(window) else []
     length = first.end - first.start
-    rule = rrulestr(obligation.recurrence, dtstart=datetime.combine(first.start, datetime.min.time()))
+    rule = rrulestr(
+        obligation.recurrence, dtstart=datetime.combine(first.start, datetime.min.time())
+    )
     earliest = datetime.combine(max(first.start, window.start - length), datetime.min.time())
     latest = datetime.combine(window.end, datetime.min.time())
     found: list[Span] = []
-    for moment in rule.xafter(earliest, count=MAX_OCCURRENCES, inc=True):  # type: ignore[union-attr]
+    for moment in rule.xafter(earliest, count=MAX_OCCURRENCES, inc=True):
         if moment > latest:
             break
         start: date = moment.date()

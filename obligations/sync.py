@@ -40,18 +40,34 @@ class SyncReport:
 def _values(item: Obligation) -> dict[str, Any]:
     """The row's columns that come straight from the catalogue entry."""
     return {
-        "title": item.title, "action": item.action, "kind": item.kind, "chapter": item.chapter,
-        "section": item.section, "start": item.span.start, "end": item.span.end,
-        "precision": item.precision, "certainty": item.certainty,
-        "recurrence": item.recurrence, "amount_eur": item.amount_eur, "quote": item.quote,
-        "source_id": item.source, "content_hash": item.content_hash(),
+        "title": item.title,
+        "action": item.action,
+        "kind": item.kind,
+        "chapter": item.chapter,
+        "section": item.section,
+        "start": item.span.start,
+        "end": item.span.end,
+        "precision": item.precision,
+        "certainty": item.certainty,
+        "recurrence": item.recurrence,
+        "amount_eur": item.amount_eur,
+        "quote": item.quote,
+        "source_id": item.source,
+        "content_hash": item.content_hash(),
     }
 
 
 def _sync_reference_data(session: Session, catalogue: Catalogue) -> None:
     for source in catalogue.sources.values():
-        session.merge(SourceRow(id=source.id, title=source.title, publisher=source.publisher,
-                                written=source.written, url=source.url))
+        session.merge(
+            SourceRow(
+                id=source.id,
+                title=source.title,
+                publisher=source.publisher,
+                written=source.written,
+                url=source.url,
+            )
+        )
     for topic in catalogue.topics.values():
         session.merge(TopicRow(id=topic.id, label=topic.label, description=topic.description))
     session.exec(delete(TopicRow).where(TopicRow.id.not_in(list(catalogue.topics))))  # type: ignore[attr-defined]

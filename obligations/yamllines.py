@@ -57,7 +57,7 @@ def _build(node: yaml.Node, path: Path, out: LocatedYaml) -> Any:
     if isinstance(node, yaml.MappingNode):
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader(" ").construct_object(key_node)  # type: ignore[no-untyped-call]
+            key = yaml.SafeLoader(" ").construct_object(key_node)
             key = str(key)
             if key in mapping:
                 out.duplicates.append((key_node.start_mark.line + 1, key))
@@ -69,7 +69,7 @@ def _build(node: yaml.Node, path: Path, out: LocatedYaml) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, index), out) for index, item in enumerate(node.value)]
     try:
-        return yaml.SafeLoader(" ").construct_object(node)  # type: ignore[no-untyped-call]
+        return yaml.SafeLoader(" ").construct_object(node)
     except (ValueError, yaml.YAMLError):
         # "2022-02-30" looks like a date but is none: keep the text so that
         # validation reports it against its line instead of crashing here.

@@ -35,26 +35,72 @@ def line_of(text: str, marker: str) -> int:
 @pytest.mark.parametrize(
     ("old", "new", "marker", "expected"),
     [
-        ("start: 2022-03-16", "start: 2022-02-30", "start: 2022-02-30",
-         "'start': geen geldige datum"),
-        ("topics: [verkiezingen]", "topics: [verkiezing]", "topics: [verkiezing]",
-         "onbekend onderwerp 'verkiezing'"),
-        ("kind: verkiezing", "kind: stemming", "kind: stemming",
-         "'kind': onbekende waarde 'stemming'"),
-        ("section: Verkiezingen", "section: Verkiezingen\n    colour: red", "colour",
-         "'colour': onbekend veld"),
-        ('op 16 maart 2022."', 'op 17 maart 2022."', "quote: \"Het kabinet",
-         "citaat niet letterlijk gevonden"),
-        ("  - id: cyberoefening", "  - id: woo-inwerkingtreding", "id: woo-inwerkingtreding\n    title: Overheids",
-         "id 'woo-inwerkingtreding' bestaat al"),
-        ("end: 2021-10-31", "end: 2021-10-30", "precision: month",
-         "precisie 'month' vraagt een hele maand"),
-        ("end: 2021-10-31", "end: 2021-09-30", "end: 2021-09-30", "einde 2021-09-30 ligt vóór begin"),
-        ("recurrence: FREQ=YEARLY", "recurrence: elk jaar", "recurrence", "herhaling moet een RRULE"),
-        ("    title: Gemeenteraadsverkiezingen\n", "", "id: gemeenteraadsverkiezingen-2022",
-         "'title': verplicht veld ontbreekt"),
-        ('    quote: "Het kabinet', '    quote: ["Het kabinet', "  - id: cyberoefening",
-         "ongeldige YAML"),
+        (
+            "start: 2022-03-16",
+            "start: 2022-02-30",
+            "start: 2022-02-30",
+            "'start': geen geldige datum",
+        ),
+        (
+            "topics: [verkiezingen]",
+            "topics: [verkiezing]",
+            "topics: [verkiezing]",
+            "onbekend onderwerp 'verkiezing'",
+        ),
+        (
+            "kind: verkiezing",
+            "kind: stemming",
+            "kind: stemming",
+            "'kind': onbekende waarde 'stemming'",
+        ),
+        (
+            "section: Verkiezingen",
+            "section: Verkiezingen\n    colour: red",
+            "colour",
+            "'colour': onbekend veld",
+        ),
+        (
+            'op 16 maart 2022."',
+            'op 17 maart 2022."',
+            'quote: "Het kabinet',
+            "citaat niet letterlijk gevonden",
+        ),
+        (
+            "  - id: cyberoefening",
+            "  - id: woo-inwerkingtreding",
+            "id: woo-inwerkingtreding\n    title: Overheids",
+            "id 'woo-inwerkingtreding' bestaat al",
+        ),
+        (
+            "end: 2021-10-31",
+            "end: 2021-10-30",
+            "precision: month",
+            "precisie 'month' vraagt een hele maand",
+        ),
+        (
+            "end: 2021-10-31",
+            "end: 2021-09-30",
+            "end: 2021-09-30",
+            "einde 2021-09-30 ligt vóór begin",
+        ),
+        (
+            "recurrence: FREQ=YEARLY",
+            "recurrence: elk jaar",
+            "recurrence",
+            "herhaling moet een RRULE",
+        ),
+        (
+            "    title: Gemeenteraadsverkiezingen\n",
+            "",
+            "id: gemeenteraadsverkiezingen-2022",
+            "'title': verplicht veld ontbreekt",
+        ),
+        (
+            '    quote: "Het kabinet',
+            '    quote: ["Het kabinet',
+            "  - id: cyberoefening",
+            "ongeldige YAML",
+        ),
     ],
 )
 def test_each_broken_entry_is_reported_at_its_line(
@@ -79,8 +125,9 @@ def test_all_problems_are_reported_in_one_pass(tmp_path: Path) -> None:
 
 
 def test_duplicate_yaml_key_is_an_error_not_a_silent_override(tmp_path: Path) -> None:
-    broken = OBLIGATIONS.replace("    section: Verkiezingen\n",
-                                 "    section: Verkiezingen\n    section: Anders\n")
+    broken = OBLIGATIONS.replace(
+        "    section: Verkiezingen\n", "    section: Verkiezingen\n    section: Anders\n"
+    )
     wanted = f"test.yaml:{line_of(broken, 'section: Anders')}: sleutel 'section' staat er twee keer"
     assert wanted in problems_of(write_catalogue(tmp_path / "c", broken))
 

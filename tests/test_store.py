@@ -27,13 +27,15 @@ NOW = datetime(2021, 10, 1, 9, 0, tzinfo=UTC)
 def snapshot(url: str) -> list[tuple[object, ...]]:
     engine = open_database(url)
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT id, title, start, \"end\", revision, content_hash, withdrawn_at "
-            "FROM obligation ORDER BY id"
-        ))
-        topics = connection.execute(text(
-            "SELECT obligation_id, topic_id FROM obligation_topic ORDER BY 1, 2"
-        ))
+        rows = connection.execute(
+            text(
+                'SELECT id, title, start, "end", revision, content_hash, withdrawn_at '
+                "FROM obligation ORDER BY id"
+            )
+        )
+        topics = connection.execute(
+            text("SELECT obligation_id, topic_id FROM obligation_topic ORDER BY 1, 2")
+        )
         return [tuple(row) for row in rows] + [tuple(row) for row in topics]
 
 
@@ -48,8 +50,11 @@ def test_sync_is_idempotent(database_url: str, catalogue_dir: Path) -> None:
     engine = open_database(database_url)
     catalogue = load_catalogue(catalogue_dir)
     first = sync_catalogue(engine, catalogue, NOW)
-    assert sorted(first.added) == ["cyberoefening", "gemeenteraadsverkiezingen-2022",
-                                   "woo-inwerkingtreding"]
+    assert sorted(first.added) == [
+        "cyberoefening",
+        "gemeenteraadsverkiezingen-2022",
+        "woo-inwerkingtreding",
+    ]
     before = snapshot(database_url)
     second = sync_catalogue(engine, catalogue, NOW.replace(day=2))
     assert second.touched == [] and second.unchanged == 3
@@ -86,13 +91,15 @@ def test_broken_catalogue_leaves_the_database_exactly_as_it_was(
     database_url: str, tmp_path: Path
 ) -> None:
     directory = write_catalogue(tmp_path / "c")
-    settings = Settings.from_env({"OBLIGATIONS_DATABASE_URL": database_url,
-                                  "OBLIGATIONS_CATALOGUE_DIR": str(directory)})
+    settings = Settings.from_env(
+        {"OBLIGATIONS_DATABASE_URL": database_url, "OBLIGATIONS_CATALOGUE_DIR": str(directory)}
+    )
     app = App.start(settings, FixedClock(NOW))
     app.sync()
     before = snapshot(database_url)
     broken = OBLIGATIONS.replace("title: Gemeenteraadsverkiezingen", "title: Nieuw").replace(
-        "topics: [digitaal]", "topics: [bestaat-niet]")
+        "topics: [digitaal]", "topics: [bestaat-niet]"
+    )
     write_catalogue(directory, broken)
     with pytest.raises(CatalogueInvalid):
         app.sync()
@@ -119,8 +126,10 @@ def test_due_finds_overlapping_periods_and_recurring_occurrences(
     catalog = Catalog(engine)
 
     march = catalog.due(Span(date(2022, 3, 1), date(2022, 3, 31)))
-    assert [o.obligation.id for o in march] == ["woo-inwerkingtreding",
-                                                "gemeenteraadsverkiezingen-2022"]
+    assert [o.obligation.id for o in march] == [
+        "woo-inwerkingtreding",
+        "gemeenteraadsverkiezingen-2022",
+    ]
     assert march[0].span == Span(date(2022, 1, 1), date(2022, 6, 30))
 
     year_2023 = catalog.due(Span(date(2023, 1, 1), date(2023, 12, 31)))

@@ -1,8 +1,9 @@
 """Alembic environment: runs against the engine the application hands over."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from obligations.store import SQLModel
+import obligations.store  # noqa: F401  (registers the tables on the metadata)
 
 engine = context.config.attributes["engine"]
 

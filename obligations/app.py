@@ -1,0 +1,52 @@
+"""Wiring shared by the CLI, the web server and the bot: settings, clock, database."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine
+
+from obligations.catalogue import CatalogueInvalid, load_catalogue
+from obligations.clock import Clock, clock_from_setting, local_today
+from obligations.config import Settings
+from obligations.queries import Catalog
+from obligations.store import open_database
+from obligations.sync import SyncReport, sync_catalogue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    engine: Engine
+
+    @classmethod
+    def start(cls, settings: Settings, clock: Clock | None = None) -> App:
+        engine = open_database(settings.database_url)
+        return cls(settings, clock or clock_from_setting(settings.now, settings.timezone), engine)
+
+    @property
+    def catalog(self) -> Catalog:
+        return Catalog(self.engine)
+
+    def today(self) -> date:
+        return local_today(self.clock, self.settings.timezone)
+
+    def sync(self) -> SyncReport:
+        """Load the catalogue and sync it; raises CatalogueInvalid and then changes nothing."""
+        catalogue = load_catalogue(self.settings.catalogue_dir)
+        return sync_catalogue(self.engine, catalogue, self.clock.now())
+
+    def sync_or_keep(self) -> SyncReport | None:
+        """Sync when the catalogue is valid; otherwise keep what the database holds and say why."""
+        try:
+            return self.sync()
+        except CatalogueInvalid as invalid:
+            log.error("catalogus geweigerd, database ongewijzigd: %s", invalid)
+            for problem in invalid.problems[:20]:
+                log.error("%s", problem)
+            return None

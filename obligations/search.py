@@ -1,0 +1,112 @@
+"""Finding obligations by words, the way municipal staff type them.
+
+Dutch glues words together ("inburgeringsstelsel", "gemeenteraadsverkiezingen")
+and inflects them ("verkiezing", "verkiezingen"), so a query word matches when its
+trimmed form stands inside a word of the entry. Short words (three letters or
+fewer, mostly abbreviations such as "Woo") must match a whole word, and known
+abbreviations also match their expansion. Accents are ignored both ways.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from obligations.catalogue import Obligation
+
+ABBREVIATIONS_FILE = "abbreviations.yaml"
+_WORD = re.compile(r"[a-z0-9]+")
+_SUFFIXES = ("heden", "ingen", "eren", "en", "es", "e", "s")
+STOPWORDS = frozenset(
+    """de het een en of van voor in op aan met bij tot uit over naar door om te als dat die
+    dit deze is zijn wordt worden was er wat wie wanneer welke welk hoe moet moeten komt komen
+    gaan gaat ik we wij jullie u ons onze mijn hun zij kan kunnen mag ook nog al niet geen
+    the a an of for to in on at by is are what when which due show me about""".split()
+)
+# Where a match counts most: a word in the title says more than one in the quote.
+_FIELD_WEIGHTS = (("title", 4), ("section", 2), ("topics", 2), ("action", 1), ("quote", 1))
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: "Financiën" and "financien" are one word."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def trim(word: str) -> str:
+    """A crude Dutch stem: drop one inflection suffix if at least four letters remain."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=8)
+def load_abbreviations(catalogue_dir: Path) -> dict[str, str]:
+    path = catalogue_dir / ABBREVIATIONS_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = (data.get("abbreviations") or {}).items()
+    return {fold(str(key)): " ".join(words(str(value))) for key, value in entries}
+
+
+def query_terms(text: str) -> list[str]:
+    return [word for word in words(text) if word not in STOPWORDS]
+
+
+def _term_matches(term: str, document: list[str], joined: str, expansions: dict[str, str]) -> bool:
+    if term in expansions:
+        return term in document or f" {expansions[term]} " in f" {joined} "
+    if len(term) <= 3:
+        return term in document
+    stem = trim(term)
+    return any(stem in word for word in document)
+
+
+@dataclass(frozen=True)
+class Hit:
+    obligation: Obligation
+    score: int
+
+
+def _field_text(item: Obligation, field: str) -> str:
+    value = getattr(item, field)
+    return " ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def search(
+    items: Iterable[Obligation], text: str, abbreviations: dict[str, str] | None = None
+) -> list[Hit]:
+    """Obligations matching the most terms of `text` (all of them when any entry does),
+    best first, then by date."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    expansions = abbreviations or {}
+    scored: list[tuple[int, Hit]] = []
+    for item in items:
+        score = 0
+        matched: set[str] = set()
+        for field, weight in _FIELD_WEIGHTS:
+            document = words(_field_text(item, field))
+            joined = " ".join(document)
+            for term in terms:
+                if _term_matches(term, document, joined, expansions):
+                    matched.add(term)
+                    score += weight
+        if matched:
+            scored.append((len(matched), Hit(item, score)))
+    best = max((count for count, _ in scored), default=0)
+    hits = [hit for count, hit in scored if count == best]
+    return sorted(hits, key=lambda hit: (-hit.score, hit.obligation.span.start, hit.obligation.id))
