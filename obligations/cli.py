@@ -13,12 +13,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from obligations.answers import (
+    Answer,
+    answer_question,
+    answer_text,
+    next_answer,
+    period_answer,
+    search_answer,
+)
 from obligations.app import App
-from obligations.catalogue import Catalogue, CatalogueInvalid, load_catalogue
+from obligations.catalogue import Catalogue, CatalogueInvalid, Topic, load_catalogue
 from obligations.clock import parse_moment
 from obligations.config import ConfigError, Settings
+from obligations.periods import PeriodNotUnderstood, parse_period
 from obligations.queries import Occurrence
-from obligations.render import due_text, obligation_line, obligation_record, obligation_text
+from obligations.render import obligation_line, obligation_record, obligation_text
+from obligations.search import load_abbreviations
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -78,19 +88,20 @@ def cmd_catalogue_sync(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _check_topic(app: App, topic: str | None) -> bool:
-    if topic is None:
-        return True
-    known = {t.id for t in app.catalog.topics()}
-    if topic in known:
-        return True
-    print(f"Onbekend onderwerp '{topic}'. Kies uit: {', '.join(sorted(known))}", file=sys.stderr)
-    return False
+def _find_topic(app: App, topic_id: str | None) -> Topic | None:
+    """The topic named on the command line; prints the choices when it is unknown."""
+    if topic_id is None:
+        return None
+    known = {t.id: t for t in app.catalog.topics()}
+    if topic_id not in known:
+        choices = ", ".join(sorted(known))
+        print(f"Onbekend onderwerp '{topic_id}'. Kies uit: {choices}", file=sys.stderr)
+    return known.get(topic_id)
 
 
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     app = _open(settings)
-    if not _check_topic(app, args.topic):
+    if args.topic and _find_topic(app, args.topic) is None:
         return 1
     items = app.catalog.all(args.topic)
     if args.json:
@@ -115,38 +126,79 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(obligation_record(item))
     else:
         labels = {topic.id: topic.label for topic in app.catalog.topics()}
-        print(obligation_text(item, labels))
+        print(obligation_text(item, labels, app.catalog.source_titles()))
     return 0
 
 
-def cmd_due(args: argparse.Namespace, settings: Settings) -> int:
-    from obligations.periods import PeriodNotUnderstood, parse_period
+def _print_answer(answer: Answer, as_json: bool) -> int:
+    if as_json:
+        _print_json([obligation_record(o.obligation, o.span) for o in answer.items])
+    else:
+        print(answer_text(answer))
+    return 0
 
+
+def _refuse_period(refused: PeriodNotUnderstood) -> int:
+    print(str(refused), file=sys.stderr)
+    print("Probeer bijvoorbeeld: " + "; ".join(refused.examples), file=sys.stderr)
+    return 2
+
+
+def cmd_due(args: argparse.Namespace, settings: Settings) -> int:
     app = _open(settings)
-    if not _check_topic(app, args.topic):
+    topic = _find_topic(app, args.topic)
+    if args.topic and topic is None:
         return 1
     try:
-        asked = parse_period(" ".join(args.phrase), app.clock.now())
-    except PeriodNotUnderstood as exc:
-        print(str(exc), file=sys.stderr)
+        asked = parse_period(" ".join(args.phrase), app.clock.now(), settings.timezone)
+    except PeriodNotUnderstood as refused:
+        return _refuse_period(refused)
+    abbreviations = load_abbreviations(settings.catalogue_dir)
+    return _print_answer(period_answer(asked, app.catalog, abbreviations, topic), args.json)
+
+
+def cmd_next(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    if args.count < 1:
+        print("Geef een aantal van 1 of meer.", file=sys.stderr)
         return 2
-    found = app.catalog.due(asked.span, args.topic)
-    if args.json:
-        _print_json([obligation_record(o.obligation, o.span) for o in found])
-    else:
-        print(due_text(asked.label, asked.span, found))
+    return _print_answer(next_answer(app.catalog, app.clock.now(), args.count), args.json)
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    words = " ".join(args.words)
+    abbreviations = load_abbreviations(settings.catalogue_dir)
+    answer = search_answer(words, app.catalog, abbreviations, app.clock.now())
+    if answer is None:
+        print(f"Niets gevonden voor '{words}'.", file=sys.stderr)
+        return 1
+    return _print_answer(answer, args.json)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    abbreviations = load_abbreviations(settings.catalogue_dir)
+    answer = answer_question(
+        " ".join(args.question), app.clock.now(), app.catalog, abbreviations, settings.timezone
+    )
+    print(answer_text(answer))
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
+    app = _open(settings)
+    for topic in app.catalog.topics():
+        print(f"{topic.id:24} {topic.label}")
     return 0
 
 
 def cmd_period(args: argparse.Namespace, settings: Settings) -> int:
-    from obligations.periods import PeriodNotUnderstood, parse_period
-
-    app_clock_now = App.start(settings).clock.now()
+    now = App.start(settings).clock.now()
     try:
-        asked = parse_period(" ".join(args.phrase), app_clock_now)
-    except PeriodNotUnderstood as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        asked = parse_period(" ".join(args.phrase), now, settings.timezone)
+    except PeriodNotUnderstood as refused:
+        return _refuse_period(refused)
     record = {
         "start": asked.span.start.isoformat(),
         "end": asked.span.end.isoformat(),
@@ -204,6 +256,23 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("--topic", help="alleen dit onderwerp")
     due.add_argument("--json", action="store_true", help="uitvoer als JSON")
     due.set_defaults(handler=cmd_due)
+
+    upcoming = commands.add_parser("next", help="de eerstvolgende verplichtingen")
+    upcoming.add_argument("count", nargs="?", type=int, default=5, help="hoeveel (standaard 5)")
+    upcoming.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    upcoming.set_defaults(handler=cmd_next)
+
+    finder = commands.add_parser("search", help="zoek op woorden, bv. 'inburgering' of 'Woo'")
+    finder.add_argument("words", nargs="+")
+    finder.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    finder.set_defaults(handler=cmd_search)
+
+    ask = commands.add_parser("ask", help="stel een vraag zoals in de chat")
+    ask.add_argument("question", nargs="+", help="bv. 'wat moet er dit kwartaal?'")
+    ask.set_defaults(handler=cmd_ask)
+
+    topics = commands.add_parser("topics", help="de onderwerpen")
+    topics.set_defaults(handler=cmd_topics)
 
     period = commands.add_parser("period", help="hoe een periode begrepen wordt")
     period.add_argument("phrase", nargs="+", help="periode in gewone taal")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Engine, or_
 from sqlmodel import Session, col, select
@@ -12,7 +12,9 @@ from sqlmodel import Session, col, select
 from obligations.catalogue import Obligation, Topic
 from obligations.recurrence import next_occurrence, occurrences
 from obligations.span import Span
-from obligations.store import ObligationRow, ObligationTopicRow, TopicRow
+from obligations.store import ObligationRow, ObligationTopicRow, SourceRow, TopicRow
+
+SHORT_WINDOW = timedelta(days=184)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ class Catalog:
         with Session(self.engine) as session:
             rows = list(
                 session.exec(
-                    _current(topic).order_by(col(ObligationRow.start), col(ObligationRow.id))
+                    _current(topic).order_by(
+                        col(ObligationRow.start), col(ObligationRow.end), col(ObligationRow.title)
+                    )
                 )
             )
             return _hydrate(session, rows)
@@ -94,6 +98,10 @@ class Catalog:
             if row is None or row.withdrawn_at is not None:
                 return None
             return _hydrate(session, [row])[0]
+
+    def source_titles(self) -> dict[str, str]:
+        with Session(self.engine) as session:
+            return {row.id: row.title for row in session.exec(select(SourceRow))}
 
     def topics(self) -> list[Topic]:
         with Session(self.engine) as session:
@@ -114,10 +122,14 @@ class Catalog:
         return sorted(found, key=lambda occurrence: occurrence.sort_key)
 
     def upcoming(self, today: date, count: int, topic: str | None = None) -> list[Occurrence]:
-        """The next `count` occurrences that have not ended before today."""
+        """The next `count` occurrences still ahead: starting today or later, or expected
+        within a window of at most half a year that has not closed yet. A programme that
+        runs for years and has begun is not "coming up"."""
         found = []
         for item in self.all(topic):
             span = next_occurrence(item, today)
-            if span is not None:
+            if span is None:
+                continue
+            if span.start >= today or (span.end - span.start) <= SHORT_WINDOW:
                 found.append(Occurrence(item, span))
         return sorted(found, key=lambda occurrence: occurrence.sort_key)[:count]

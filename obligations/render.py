@@ -8,7 +8,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from obligations.catalogue import Obligation
-from obligations.display import LOCALE, month_label, span_label, when_label
+from obligations.display import LOCALE, month_label, when_label
 from obligations.queries import Occurrence
 from obligations.span import Span
 from obligations.vocabulary import KIND_LABELS
@@ -46,7 +46,9 @@ def obligation_line(occurrence: Occurrence) -> str:
     return f"{occurrence_label(item, occurrence.span)} · {item.title} [{item.id}]"
 
 
-def obligation_text(obligation: Obligation, topic_labels: dict[str, str]) -> str:
+def obligation_text(
+    obligation: Obligation, topic_labels: dict[str, str], source_titles: dict[str, str]
+) -> str:
     topics = ", ".join(topic_labels.get(topic, topic) for topic in obligation.topics)
     lines = [
         obligation.title,
@@ -59,7 +61,8 @@ def obligation_text(obligation: Obligation, topic_labels: dict[str, str]) -> str
         lines.append(f"Bedrag:    {amount_label(obligation.amount_eur)}")
     lines += [
         f"Actie:     {obligation.action}",
-        f"Bron:      {obligation.chapter}, {obligation.section}",
+        f"Bron:      {source_titles.get(obligation.source, obligation.source)}, "
+        f"hoofdstuk {obligation.chapter}, {obligation.section}",
         f"Citaat:    “{obligation.quote}”",
         f"Id:        {obligation.id} (versie {obligation.revision})",
     ]
@@ -86,14 +89,11 @@ def grouped_by_month(occurrences: Iterable[Occurrence]) -> list[tuple[str, list[
     return result
 
 
-def due_text(label: str, window: Span, occurrences: list[Occurrence]) -> str:
-    window_text = span_label(window)
-    heading = label if label == window_text else f"{label} ({window_text})"
-    if not occurrences:
-        return f"Niets gevonden voor {heading}."
-    lines = [f"{len(occurrences)} verplichting(en) voor {heading}:"]
+def occurrence_lines(occurrences: list[Occurrence], grouped: bool) -> list[str]:
+    if not grouped:
+        return [obligation_line(member) for member in occurrences]
+    lines: list[str] = []
     for title, members in grouped_by_month(occurrences):
-        lines.append("")
-        lines.append(title)
+        lines += ["", title]
         lines.extend(f"  {obligation_line(member)}" for member in members)
-    return "\n".join(lines)
+    return lines

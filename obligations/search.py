@@ -24,10 +24,87 @@ ABBREVIATIONS_FILE = "abbreviations.yaml"
 _WORD = re.compile(r"[a-z0-9]+")
 _SUFFIXES = ("heden", "ingen", "eren", "en", "es", "e", "s")
 STOPWORDS = frozenset(
-    """de het een en of van voor in op aan met bij tot uit over naar door om te als dat die
-    dit deze is zijn wordt worden was er wat wie wanneer welke welk hoe moet moeten komt komen
-    gaan gaat ik we wij jullie u ons onze mijn hun zij kan kunnen mag ook nog al niet geen
-    the a an of for to in on at by is are what when which due show me about""".split()
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "van",
+        "voor",
+        "in",
+        "op",
+        "aan",
+        "met",
+        "bij",
+        "tot",
+        "uit",
+        "over",
+        "naar",
+        "door",
+        "om",
+        "te",
+        "als",
+        "dat",
+        "die",
+        "dit",
+        "deze",
+        "is",
+        "zijn",
+        "wordt",
+        "worden",
+        "was",
+        "er",
+        "wat",
+        "wie",
+        "wanneer",
+        "welke",
+        "welk",
+        "hoe",
+        "moet",
+        "moeten",
+        "komt",
+        "komen",
+        "gaan",
+        "gaat",
+        "ik",
+        "we",
+        "wij",
+        "jullie",
+        "u",
+        "ons",
+        "onze",
+        "mijn",
+        "hun",
+        "zij",
+        "kan",
+        "kunnen",
+        "mag",
+        "ook",
+        "nog",
+        "al",
+        "niet",
+        "geen",
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "is",
+        "are",
+        "what",
+        "when",
+        "which",
+        "due",
+        "show",
+        "me",
+        "about",
+    ]
 )
 # Where a match counts most: a word in the title says more than one in the quote.
 _FIELD_WEIGHTS = (("title", 4), ("section", 2), ("topics", 2), ("action", 1), ("quote", 1))
@@ -62,7 +139,8 @@ def load_abbreviations(catalogue_dir: Path) -> dict[str, str]:
 
 
 def query_terms(text: str) -> list[str]:
-    return [word for word in words(text) if word not in STOPWORDS]
+    """The words of a question that can narrow a search (no stopwords, no "s" of "what's")."""
+    return [word for word in words(text) if len(word) > 1 and word not in STOPWORDS]
 
 
 def _term_matches(term: str, document: list[str], joined: str, expansions: dict[str, str]) -> bool:

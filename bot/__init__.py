@@ -1,0 +1,1 @@
+"""Telegram adapter: translates chat to calls on the core in `obligations`."""
