@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine
@@ -23,6 +24,8 @@ class App:
     settings: Settings
     clock: Clock
     engine: Engine
+    # Called after a sync that changed something, e.g. to drop cached feed versions.
+    sync_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def start(cls, settings: Settings, clock: Clock | None = None) -> App:
@@ -39,7 +42,11 @@ class App:
     def sync(self) -> SyncReport:
         """Load the catalogue and sync it; raises CatalogueInvalid and then changes nothing."""
         catalogue = load_catalogue(self.settings.catalogue_dir)
-        return sync_catalogue(self.engine, catalogue, self.clock.now())
+        report = sync_catalogue(self.engine, catalogue, self.clock.now())
+        if report.touched:
+            for listener in self.sync_listeners:
+                listener()
+        return report
 
     def sync_or_keep(self) -> SyncReport | None:
         """Sync when the catalogue is valid; otherwise keep what the database holds and say why."""

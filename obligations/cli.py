@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import difflib
 import json
 import logging
@@ -193,6 +194,33 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations.serve import serve  # the server's imports are not needed elsewhere
+
+    asyncio.run(serve(settings))
+    return 0
+
+
+def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations.feeds import FeedService
+
+    app = _open(settings)
+    feeds = FeedService(app.engine, settings.public_url)
+    if args.topic:
+        feed = feeds.topic_feed(args.topic)
+        if feed is None:
+            _find_topic(app, args.topic)
+            return 1
+    else:
+        feed = feeds.all_feed()
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(feed.body)
+    else:
+        Path(args.output).write_bytes(feed.body)
+        print(f"{len(feed.body)} bytes geschreven naar {args.output}.")
+    return 0
+
+
 def cmd_period(args: argparse.Namespace, settings: Settings) -> int:
     now = App.start(settings).clock.now()
     try:
@@ -270,6 +298,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="stel een vraag zoals in de chat")
     ask.add_argument("question", nargs="+", help="bv. 'wat moet er dit kwartaal?'")
     ask.set_defaults(handler=cmd_ask)
+
+    ics = commands.add_parser("ics", help="agendabestand (iCalendar) van alles of één onderwerp")
+    ics.add_argument("--topic", help="alleen dit onderwerp")
+    ics.add_argument("-o", "--output", help="bestand (standaard: stdout)")
+    ics.set_defaults(handler=cmd_ics)
+
+    serve = commands.add_parser(
+        "serve", help="webserver met agendafeeds (en bot, als er een token is)"
+    )
+    serve.set_defaults(handler=cmd_serve)
 
     topics = commands.add_parser("topics", help="de onderwerpen")
     topics.set_defaults(handler=cmd_topics)

@@ -37,9 +37,13 @@ def ids(answer: Answer) -> list[str]:
 def test_quarter_question_lists_named_cases(catalog: Catalog) -> None:
     answer = ask(catalog, "wat moet er dit kwartaal?")
     assert answer.understood and answer.grouped
-    for expected in ("gemeenteraadsverkiezingen-2022", "stap-budget-aanvragen",
-                     "opkoopbescherming-invoeren", "wet-inburgering-inwerkingtreding",
-                     "woo-inwerkingtreding"):
+    for expected in (
+        "gemeenteraadsverkiezingen-2022",
+        "stap-budget-aanvragen",
+        "opkoopbescherming-invoeren",
+        "wet-inburgering-inwerkingtreding",
+        "woo-inwerkingtreding",
+    ):
         assert expected in ids(answer)
     assert answer.heading.startswith(f"{len(answer.items)} verplichting(en) voor 1e kwartaal 2022")
     assert all(item.span.start <= datetime(2022, 3, 31).date() for item in answer.items)

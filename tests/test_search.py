@@ -33,7 +33,9 @@ def ids(items: list[Obligation], query: str) -> list[str]:
         ("cyberoefening", "overheidsbrede-cyberoefening-oktober"),
     ],
 )
-def test_the_obvious_entry_comes_first(items: list[Obligation], query: str, expected_first: str) -> None:
+def test_the_obvious_entry_comes_first(
+    items: list[Obligation], query: str, expected_first: str
+) -> None:
     found = ids(items, query)
     assert found and found[0] == expected_first, found[:5]
 
