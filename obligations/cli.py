@@ -8,6 +8,7 @@ import difflib
 import json
 import logging
 import os
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -197,6 +198,10 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from obligations.serve import serve  # the server's imports are not needed elsewhere
 
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT and then raises the signal again
+    # with the handlers it found; these make that a clean exit (status 0), not a kill.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
     asyncio.run(serve(settings))
     return 0
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from obligations.catalogue import Obligation, Topic
@@ -75,50 +78,101 @@ def _current(topic: str | None = None):  # type: ignore[no-untyped-def]
     return query
 
 
+VERSION_TTL = 1.0  # seconds between checks whether another process changed the catalogue
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The current catalogue in memory: it is small (hundreds of entries) and read on
+    every question, so reading it from the database each time would be waste."""
+
+    version: tuple[object, ...]
+    items: tuple[Obligation, ...]
+    by_id: dict[str, Obligation]
+    topics: tuple[Topic, ...]
+    source_titles: dict[str, str]
+
+
+def _version(engine: Engine) -> tuple[object, ...]:
+    with Session(engine) as session:
+        obligations = session.exec(select(func.count(), func.max(ObligationRow.updated_at))).one()
+        topics = session.exec(select(func.count(), func.sum(func.length(TopicRow.label)))).one()
+    return (*obligations, *topics)
+
+
+def _load(engine: Engine, version: tuple[object, ...]) -> Snapshot:
+    with Session(engine) as session:
+        rows = list(
+            session.exec(
+                _current().order_by(
+                    col(ObligationRow.start), col(ObligationRow.end), col(ObligationRow.title)
+                )
+            )
+        )
+        items = tuple(_hydrate(session, rows))
+        topics = tuple(
+            Topic(row.id, row.label, row.description)
+            for row in session.exec(select(TopicRow).order_by(col(TopicRow.label)))
+        )
+        sources = {row.id: row.title for row in session.exec(select(SourceRow))}
+    return Snapshot(version, items, {item.id: item for item in items}, topics, sources)
+
+
+_snapshots: WeakKeyDictionary[Engine, tuple[float, Snapshot]] = WeakKeyDictionary()
+_snapshot_lock = threading.Lock()
+
+
+def snapshot(engine: Engine, fresh: bool = False) -> Snapshot:
+    """The catalogue as the database holds it, re-read only when its version moved."""
+    now = time.monotonic()
+    with _snapshot_lock:
+        known = _snapshots.get(engine)
+    if known is not None and not fresh and now - known[0] < VERSION_TTL:
+        return known[1]
+    version = _version(engine)
+    current = known[1] if known is not None and known[1].version == version else None
+    current = current or _load(engine, version)
+    with _snapshot_lock:
+        _snapshots[engine] = (now, current)
+    return current
+
+
+def forget_snapshot(engine: Engine) -> None:
+    with _snapshot_lock:
+        _snapshots.pop(engine, None)
+
+
 class Catalog:
     """Read access to the obligations as the database holds them now."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
+    @property
+    def _snapshot(self) -> Snapshot:
+        return snapshot(self.engine)
+
     def all(self, topic: str | None = None) -> list[Obligation]:
-        with Session(self.engine) as session:
-            rows = list(
-                session.exec(
-                    _current(topic).order_by(
-                        col(ObligationRow.start), col(ObligationRow.end), col(ObligationRow.title)
-                    )
-                )
-            )
-            return _hydrate(session, rows)
+        items = self._snapshot.items
+        return [item for item in items if topic is None or topic in item.topics]
 
     def get(self, obligation_id: str) -> Obligation | None:
-        with Session(self.engine) as session:
-            row = session.get(ObligationRow, obligation_id)
-            if row is None or row.withdrawn_at is not None:
-                return None
-            return _hydrate(session, [row])[0]
+        return self._snapshot.by_id.get(obligation_id)
 
     def source_titles(self) -> dict[str, str]:
-        with Session(self.engine) as session:
-            return {row.id: row.title for row in session.exec(select(SourceRow))}
+        return dict(self._snapshot.source_titles)
 
     def topics(self) -> list[Topic]:
-        with Session(self.engine) as session:
-            return [
-                Topic(row.id, row.label, row.description)
-                for row in session.exec(select(TopicRow).order_by(col(TopicRow.label)))
-            ]
+        return list(self._snapshot.topics)
 
     def due(self, window: Span, topic: str | None = None) -> list[Occurrence]:
         """Occurrences whose date or period overlaps `window`, by date then title."""
-        query = _current(topic).where(
-            col(ObligationRow.start) <= window.end,
-            or_(col(ObligationRow.end) >= window.start, col(ObligationRow.recurrence).is_not(None)),
-        )
-        with Session(self.engine) as session:
-            items = _hydrate(session, list(session.exec(query)))
-        found = [Occurrence(item, span) for item in items for span in occurrences(item, window)]
+        found = [
+            Occurrence(item, span)
+            for item in self.all(topic)
+            if item.span.start <= window.end
+            for span in occurrences(item, window)
+        ]
         return sorted(found, key=lambda occurrence: occurrence.sort_key)
 
     def upcoming(self, today: date, count: int, topic: str | None = None) -> list[Occurrence]:

@@ -143,13 +143,31 @@ def query_terms(text: str) -> list[str]:
     return [word for word in words(text) if len(word) > 1 and word not in STOPWORDS]
 
 
-def _term_matches(term: str, document: list[str], joined: str, expansions: dict[str, str]) -> bool:
-    if term in expansions:
-        return term in document or f" {expansions[term]} " in f" {joined} "
-    if len(term) <= 3:
-        return term in document
-    stem = trim(term)
-    return any(stem in word for word in document)
+@dataclass(frozen=True)
+class _Term:
+    """A query word prepared once: how it may match a field."""
+
+    word: str
+    whole_only: bool  # abbreviations and short words match whole words only
+    stem: str
+    expansion: str  # " wet open overheid " for "woo", else ""
+
+    @classmethod
+    def of(cls, word: str, expansions: dict[str, str]) -> _Term:
+        expansion = f" {expansions[word]} " if word in expansions else ""
+        return cls(word, bool(expansion) or len(word) <= 3, trim(word), expansion)
+
+    def matches(self, field: _Field) -> bool:
+        if self.whole_only:
+            return self.word in field.words or bool(self.expansion and self.expansion in field.text)
+        return self.stem in field.text
+
+
+@dataclass(frozen=True)
+class _Field:
+    weight: int
+    words: frozenset[str]
+    text: str  # the field's words, space-separated, with a space at both ends
 
 
 @dataclass(frozen=True)
@@ -163,6 +181,16 @@ def _field_text(item: Obligation, field: str) -> str:
     return " ".join(value) if isinstance(value, tuple) else str(value)
 
 
+@lru_cache(maxsize=50_000)
+def _document(item: Obligation) -> tuple[_Field, ...]:
+    """The searched fields of one entry, prepared once per entry revision."""
+    fields = []
+    for name, weight in _FIELD_WEIGHTS:
+        found = words(_field_text(item, name))
+        fields.append(_Field(weight, frozenset(found), f" {' '.join(found)} "))
+    return tuple(fields)
+
+
 def search(
     items: Iterable[Obligation], text: str, abbreviations: dict[str, str] | None = None
 ) -> list[Hit]:
@@ -171,18 +199,16 @@ def search(
     terms = query_terms(text)
     if not terms:
         return []
-    expansions = abbreviations or {}
+    prepared = [_Term.of(term, abbreviations or {}) for term in dict.fromkeys(terms)]
     scored: list[tuple[int, Hit]] = []
     for item in items:
         score = 0
         matched: set[str] = set()
-        for field, weight in _FIELD_WEIGHTS:
-            document = words(_field_text(item, field))
-            joined = " ".join(document)
-            for term in terms:
-                if _term_matches(term, document, joined, expansions):
-                    matched.add(term)
-                    score += weight
+        for field in _document(item):
+            for term in prepared:
+                if term.matches(field):
+                    matched.add(term.word)
+                    score += field.weight
         if matched:
             scored.append((len(matched), Hit(item, score)))
     best = max((count for count, _ in scored), default=0)

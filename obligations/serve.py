@@ -1,9 +1,15 @@
-"""`obligations serve`: web server (and, in later steps, scheduler and bot) in one
-asyncio process."""
+"""`obligations serve`: web server, scheduler and (with a token) the bot in one asyncio
+process.
+
+The core never imports Telegram: the bot adapter is loaded by module name, only when
+TELEGRAM_BOT_TOKEN is set, and driven through three functions (build, start, stop).
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import Any
 
 import uvicorn
 
@@ -12,6 +18,7 @@ from obligations.config import Settings
 from obligations.web import create_web_app
 
 log = logging.getLogger(__name__)
+BOT_MODULE = "bot.application"
 
 
 def build_server(app: App) -> uvicorn.Server:
@@ -29,8 +36,21 @@ def build_server(app: App) -> uvicorn.Server:
 async def serve(settings: Settings) -> None:
     app = App.start(settings)
     app.sync_or_keep()
-    if not settings.telegram_token:
+    bot_module: Any = None
+    application: Any = None
+    if settings.telegram_token:
+        bot_module = importlib.import_module(BOT_MODULE)
+        application = bot_module.build_application(
+            app, settings.telegram_token, settings.telegram_api_base_url
+        )
+        await bot_module.start_bot(application)
+    else:
         log.warning("TELEGRAM_BOT_TOKEN is niet gezet: de bot start niet; web en feeds wel.")
     server = build_server(app)
     log.info("web op http://%s:%s", settings.http_host, settings.http_port)
-    await server.serve()
+    try:
+        await server.serve()  # returns on SIGINT/SIGTERM
+    finally:
+        if application is not None:
+            await bot_module.stop_bot(application)
+        log.info("gestopt")

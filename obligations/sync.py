@@ -16,6 +16,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session, select
 
 from obligations.catalogue import Catalogue, Obligation
+from obligations.queries import forget_snapshot
 from obligations.store import ObligationRow, ObligationTopicRow, SourceRow, TopicRow
 
 
@@ -110,4 +111,6 @@ def sync_catalogue(engine: Engine, catalogue: Catalogue, now: datetime) -> SyncR
                 row.updated_at = now
                 row.revision += 1
                 report.withdrawn.append(row_id)
+    if report.touched:
+        forget_snapshot(engine)  # this process sees the change at once, others within a second
     return report

@@ -13,8 +13,8 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Engine, delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, delete, update
+from sqlmodel import Session, SQLModel, col, select
 
 from obligations.store import ALL_TOPICS, ChatRow, SubscriptionRow
 
@@ -116,3 +116,77 @@ def chat_for_feed_token(engine: Engine, token: str) -> ChatRow | None:
             return None
         session.expunge(row)
         return row
+
+
+MAX_LEAD_DAYS = 365
+MAX_LEAD_TIMES = 6
+
+
+class BadLeadTimes(ValueError):
+    """The lead times asked for cannot be used; the message is Dutch, for chat."""
+
+
+def parse_lead_days(words: Iterable[str]) -> list[int]:
+    """ "30 7 1 0" -> [30, 7, 1, 0]: whole days before the date, largest first."""
+    values: set[int] = set()
+    for word in words:
+        cleaned = word.strip().rstrip(",").lower().removesuffix("d")
+        if not cleaned.isdigit() or int(cleaned) > MAX_LEAD_DAYS:
+            raise BadLeadTimes(
+                f"'{word}' is geen aantal dagen. Gebruik hele getallen van 0 tot {MAX_LEAD_DAYS}, "
+                "bijvoorbeeld: /vooraf 30 7 1"
+            )
+        values.add(int(cleaned))
+    if not values:
+        raise BadLeadTimes("Noem een of meer aantallen dagen, bijvoorbeeld: /vooraf 30 7 1 0")
+    if len(values) > MAX_LEAD_TIMES:
+        raise BadLeadTimes(f"Kies hoogstens {MAX_LEAD_TIMES} momenten.")
+    return sorted(values, reverse=True)
+
+
+def set_lead_days(engine: Engine, chat_id: int, lead_days: list[int], now: datetime) -> None:
+    with Session(engine) as session, session.begin():
+        row = session.get(ChatRow, chat_id)
+        if row is None:
+            raise LookupError(f"unknown chat {chat_id}")
+        row.lead_days = list(lead_days)
+        row.updated_at = now
+
+
+def set_digest(engine: Engine, chat_id: int, enabled: bool, now: datetime) -> None:
+    with Session(engine) as session, session.begin():
+        row = session.get(ChatRow, chat_id)
+        if row is None:
+            raise LookupError(f"unknown chat {chat_id}")
+        row.digest = enabled
+        row.updated_at = now
+
+
+def set_active(engine: Engine, chat_id: int, active: bool, now: datetime) -> None:
+    """A chat that blocked the bot or removed it gets no more sends until it returns."""
+    with Session(engine) as session, session.begin():
+        row = session.get(ChatRow, chat_id)
+        if row is not None and row.active != active:
+            row.active = active
+            row.updated_at = now
+
+
+def migrate_chat(engine: Engine, old_id: int, new_id: int, now: datetime) -> bool:
+    """A group became a supergroup with a new id: move its settings and data over."""
+    with Session(engine) as session, session.begin():
+        old = session.get(ChatRow, old_id)
+        if old is None or session.get(ChatRow, new_id) is not None:
+            return False
+        values = old.model_dump(exclude={"id"})
+        values.update(kind="supergroup", updated_at=now)
+        old.feed_token_hash = None  # unique: free it before the new row takes it
+        session.flush()
+        session.add(ChatRow(id=new_id, **values))
+        session.flush()
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name != ChatRow.__tablename__ and "chat_id" in table.columns:
+                session.execute(
+                    update(table).where(table.c.chat_id == old_id).values(chat_id=new_id)
+                )
+        session.delete(old)
+    return True

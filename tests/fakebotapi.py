@@ -422,7 +422,9 @@ class FakeBotAPI:
         """Bind a free loopback port and serve on a daemon thread; returns once it accepts."""
         if self._thread is not None:
             raise RuntimeError("FakeBotAPI already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted connections only
+        # for such sockets; with proto 0 every reply waits ~40 ms on Nagle + delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
