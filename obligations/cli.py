@@ -27,6 +27,7 @@ from obligations.app import App
 from obligations.catalogue import Catalogue, CatalogueInvalid, Topic, load_catalogue
 from obligations.clock import parse_moment
 from obligations.config import ConfigError, Settings
+from obligations.importer.command import register as register_importer
 from obligations.periods import PeriodNotUnderstood, parse_period
 from obligations.queries import Occurrence
 from obligations.render import obligation_line, obligation_record, obligation_text
@@ -313,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="webserver met agendafeeds (en bot, als er een token is)"
     )
     serve.set_defaults(handler=cmd_serve)
+
+    register_importer(commands)  # `import-circular` lives with the importer
 
     topics = commands.add_parser("topics", help="de onderwerpen")
     topics.set_defaults(handler=cmd_topics)
