@@ -18,6 +18,7 @@ from telegram.ext import (
 
 from bot import handlers, texts
 from bot.handlers import BotCore
+from bot.notifier import TelegramNotifier
 from obligations.app import App
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ COMMAND_TABLE = (
     (("unsubscribe", "opzeggen"), handlers.unsubscribe_command),
     (("vooraf", "leadtimes"), handlers.leadtimes),
     (("feed", "agenda"), handlers.feed),
+    (("digest", "weekoverzicht"), handlers.digest),
 )
 
 
@@ -82,3 +84,8 @@ async def stop_bot(application: BotApplication) -> None:
     if application.running:
         await application.stop()
     await application.shutdown()
+
+
+def make_notifier(application: BotApplication) -> TelegramNotifier:
+    """The reminder dispatcher's way out: sends through this application's bot."""
+    return TelegramNotifier(application.bot)

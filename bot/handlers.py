@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from obligations.answers import Answer, answer_question, next_answer, period_ans
 from obligations.app import App
 from obligations.catalogue import Obligation
 from obligations.periods import PeriodNotUnderstood, parse_period
+from obligations.reminders import plan
 from obligations.search import fold, load_abbreviations
 from obligations.store import ALL_TOPICS
 from obligations.teams import (
@@ -35,6 +37,7 @@ from obligations.teams import (
     new_feed_token,
     parse_lead_days,
     set_active,
+    set_digest,
     set_lead_days,
     subscribe,
     subscriptions,
@@ -73,6 +76,15 @@ def _chat_title(chat: Chat) -> str:
 
 def _register(core: BotCore, chat: Chat) -> None:
     ensure_chat(core.app.engine, chat.id, chat.type, _chat_title(chat), core.app.clock.now())
+
+
+async def replan(core: BotCore, chat_id: int) -> None:
+    """Re-plan one chat's reminders after a change, so it counts at once (off the loop)."""
+    now = core.app.clock.now()
+    try:
+        await asyncio.to_thread(plan, core.app.engine, core.app.catalog, now, [chat_id])
+    except Exception:  # the routine planning run picks it up within minutes
+        log.exception("re-planning chat %s failed", chat_id)
 
 
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -308,6 +320,7 @@ async def _subscribe_words(
         await _reply(message, f"Onbekend onderwerp: {escape(', '.join(unknown))}. Zie /topics.")
         return
     chosen = subscribe(core.app.engine, message.chat_id, found, core.app.clock.now())
+    await replan(core, message.chat_id)
     await _reply(
         message, _subscriptions_text(core, chosen) + " Wijzigen: /abonneer of /unsubscribe."
     )
@@ -353,6 +366,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     left = unsubscribe(
         core.app.engine, chat.id, None if everything else found, core.app.clock.now()
     )
+    await replan(core, chat.id)
     await _reply(message, _subscriptions_text(core, left))
 
 
@@ -379,8 +393,37 @@ async def leadtimes(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(message, escape(str(refused)))
         return
     set_lead_days(core.app.engine, chat.id, days_list, core.app.clock.now())
+    await replan(core, chat.id)
     shown = ", ".join(str(d) for d in days_list)
     await _reply(message, f"Goed: ik herinner voortaan {shown} dag(en) vooraf.")
+
+
+async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    core, message, chat = core_of(context), update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    _register(core, chat)
+    word = (context.args or [""])[0].lower()
+    if word not in ("on", "off", "aan", "uit"):
+        row = get_chat(core.app.engine, chat.id)
+        state = "aan" if row is not None and row.digest else "uit"
+        await _reply(
+            message,
+            f"Het weekoverzicht (maandag 9:00) staat {state}. "
+            "Zet het aan of uit met /digest aan of /digest uit.",
+        )
+        return
+    if await _refuse_unless_allowed(update, context):
+        return
+    enabled = word in ("on", "aan")
+    set_digest(core.app.engine, chat.id, enabled, core.app.clock.now())
+    await replan(core, chat.id)
+    await _reply(
+        message,
+        "Weekoverzicht aan: elke maandag om 9:00 de komende vier weken."
+        if enabled
+        else "Weekoverzicht uit.",
+    )
 
 
 async def feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -443,6 +486,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             chosen = unsubscribe(core.app.engine, chat_id, [rest], now)
         else:
             chosen = subscribe(core.app.engine, chat_id, [rest], now)
+        await replan(core, chat_id)
         await query.answer("Opgeslagen")
         await message.edit_text(
             _subscriptions_text(core, chosen)

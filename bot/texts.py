@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("unsubscribe", "Stop herinneringen voor onderwerpen (of alles)"),
     ("vooraf", "Hoeveel dagen vooraf herinneren, bv. /vooraf 30 7 1"),
     ("feed", "De agendalink van deze chat"),
+    ("digest", "Weekoverzicht op maandag aan of uit"),
     ("help", "Uitleg en voorbeelden"),
 )
 
@@ -43,7 +44,8 @@ HELP = (
     "/abonneer ONDERWERP… of /abonneer alles\n"
     "/unsubscribe ONDERWERP… of /unsubscribe alles\n"
     "/vooraf DAGEN… — bv. /vooraf 30 7 1 0\n"
-    "/feed — agendalink; /feed reset maakt een nieuwe (de oude stopt)"
+    "/feed — agendalink; /feed reset maakt een nieuwe (de oude stopt)\n"
+    "/digest aan|uit — weekoverzicht op maandag 9:00"
 )
 GROUP_HINT = " (noem mij met @{username} of antwoord op mijn bericht)"
 ADMIN_HINT = " (in groepen alleen voor beheerders)"

@@ -12,9 +12,11 @@ import logging
 from typing import Any
 
 import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from obligations.app import App
 from obligations.config import Settings
+from obligations.dispatch import Dispatcher, schedule
 from obligations.web import create_web_app
 
 log = logging.getLogger(__name__)
@@ -38,19 +40,36 @@ async def serve(settings: Settings) -> None:
     app.sync_or_keep()
     bot_module: Any = None
     application: Any = None
+    dispatcher: Dispatcher | None = None
+    scheduler = AsyncIOScheduler(timezone=settings.timezone)
     if settings.telegram_token:
         bot_module = importlib.import_module(BOT_MODULE)
         application = bot_module.build_application(
             app, settings.telegram_token, settings.telegram_api_base_url
         )
         await bot_module.start_bot(application)
+        dispatcher = Dispatcher(
+            app.engine,
+            bot_module.make_notifier(application),
+            public_url=settings.public_url,
+            zone=settings.timezone,
+        )
+        schedule(scheduler, dispatcher, app.clock)
+        scheduler.start()
     else:
-        log.warning("TELEGRAM_BOT_TOKEN is niet gezet: de bot start niet; web en feeds wel.")
+        log.warning(
+            "TELEGRAM_BOT_TOKEN is niet gezet: de bot en de herinneringen starten niet; "
+            "web en feeds wel."
+        )
     server = build_server(app)
     log.info("web op http://%s:%s", settings.http_host, settings.http_port)
     try:
         await server.serve()  # returns on SIGINT/SIGTERM
     finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         if application is not None:
             await bot_module.stop_bot(application)
+        if dispatcher is not None:
+            dispatcher.close()
         log.info("gestopt")

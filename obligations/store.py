@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import JSON, BigInteger, Column, Engine, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, Column, Engine, Index, UniqueConstraint, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Field, SQLModel, create_engine
 
@@ -112,27 +112,52 @@ class TeamStatusRow(SQLModel, table=True):
 
 
 class ReminderRow(SQLModel, table=True):
-    """The outbox: one planned reminder. The unique key makes planning idempotent."""
+    """The outbox: one planned reminder. The unique key makes planning idempotent.
+
+    `state` moves planned -> claimed -> sent, or ends as cancelled (no longer wanted),
+    dropped (its moment and its obligation both passed) or failed (`last_error` says why).
+    A weekly digest is a row too: `obligation_id` is reminders.DIGEST_ID, the occurrence its Monday.
+    """
 
     __tablename__ = "reminder"
     __table_args__ = (
         UniqueConstraint(
             "chat_id", "obligation_id", "occurrence", "lead_days", name="uq_reminder_key"
         ),
+        # The dispatcher's question, every tick: which planned rows are due? Lookups by
+        # chat use the unique key's first column; no more indexes, since planning writes
+        # millions of rows on a busy day and each index makes every write dearer.
+        Index("ix_reminder_state_due_at", "state", "due_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     obligation_id: str = Field(max_length=80)
     occurrence: date
     lead_days: int
-    due_at: datetime = Field(index=True)
-    state: str = Field(default="planned", max_length=20, index=True)
+    due_at: datetime
+    state: str = Field(default="planned", max_length=20)
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=80)
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     last_error: str | None = None
+
+
+class ReminderPlannerRow(SQLModel, table=True):
+    """How far reminder planning got, so each run plans only what is new.
+
+    `planned_until`: rows due up to this moment exist; after downtime the next run plans
+    from here, so reminders that fell in the gap still get a catch-up. `planned_at`: the
+    last run, to find chats changed since. `catalogue_version`: a digest of the obligation
+    ids and revisions that run planned with, so a catalogue change triggers a full re-plan.
+    """
+
+    __tablename__ = "reminder_planner"
+    name: str = Field(primary_key=True, max_length=40)
+    planned_until: datetime
+    planned_at: datetime
+    catalogue_version: str | None = Field(default=None, max_length=64)
 
 
 def is_sqlite(url: str) -> bool:
@@ -175,3 +200,37 @@ def open_database(url: str) -> Engine:
     engine = make_engine(url)
     upgrade(engine)
     return engine
+
+
+class TeamDeadlineRow(SQLModel, table=True):
+    """A deadline a team added itself (e.g. the council decision on an ordinance);
+    visible to that team only. `number` is the team's own short reference ("eigen-3")."""
+
+    __tablename__ = "team_deadline"
+    __table_args__ = (UniqueConstraint("chat_id", "number", name="uq_team_deadline_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    number: int
+    title: str = Field(max_length=200)
+    start: date
+    end: date
+    linked_obligation_id: str | None = Field(default=None, max_length=80)
+    revision: int = 1
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime
+    updated_at: datetime
+    removed_at: datetime | None = None
+
+
+class TeamEventRow(SQLModel, table=True):
+    """The history: who changed what, when, for the griffie or the accountant."""
+
+    __tablename__ = "team_event"
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    subject: str = Field(max_length=80)  # a catalogue id or "eigen-N"
+    action: str = Field(max_length=20)  # status, eigenaar, toegevoegd, gewijzigd, verwijderd
+    detail: str = ""
+    actor_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    actor_name: str = ""
+    at: datetime
