@@ -1,8 +1,9 @@
 """A team's own bookkeeping on top of the catalogue: status, owner, its own deadlines,
 and the history of every change.
 
-Subjects are catalogue ids ("woo-inwerkingtreding") or a team deadline's reference
-("eigen-3"). Everything here is scoped by chat id: no function reads another team's rows.
+Subjects are catalogue ids ("woo-inwerkingtreding") or a team deadline's id
+("eigen-100200-3", which a team types as "eigen-3"). Everything here is scoped by chat
+id: no function reads another team's rows.
 """
 
 from __future__ import annotations
@@ -60,13 +61,18 @@ class TeamDeadline:
 
     @property
     def ref(self) -> str:
+        """What the team types: "eigen-3"."""
         return f"{OWN_PREFIX}{self.number}"
+
+    def subject(self, chat_id: int) -> str:
+        """The id in status, history, reminders and feeds: unique across teams."""
+        return own_obligation_id(chat_id, self.number)
 
     def as_obligation(self, chat_id: int) -> Obligation:
         """The deadline in the catalogue's shape, so lists, feeds and reminders treat it alike.
         Its id carries the chat, so two teams' "eigen-1" never share a calendar UID."""
         return Obligation(
-            id=own_obligation_id(chat_id, self.number),
+            id=self.subject(chat_id),
             title=self.title,
             action="Eigen deadline van dit team.",
             kind="deadline",
@@ -242,7 +248,15 @@ def add_deadline(
         session.add(row)
         session.flush()
         detail = f"{title} ({span.start.isoformat()})" + (f", bij {linked}" if linked else "")
-        _record(session, chat_id, f"{OWN_PREFIX}{row.number}", "toegevoegd", detail, actor, now)
+        _record(
+            session,
+            chat_id,
+            own_obligation_id(chat_id, row.number),
+            "toegevoegd",
+            detail,
+            actor,
+            now,
+        )
         _touch_chat(session, chat_id, now)
         return _deadline(row)
 
@@ -285,7 +299,15 @@ def edit_deadline(
         if changes:
             row.revision += 1
             row.updated_at = now
-            _record(session, chat_id, ref, "gewijzigd", "; ".join(changes), actor, now)
+            _record(
+                session,
+                chat_id,
+                own_obligation_id(chat_id, row.number),
+                "gewijzigd",
+                "; ".join(changes),
+                actor,
+                now,
+            )
             _touch_chat(session, chat_id, now)
         return _deadline(row)
 
@@ -295,7 +317,15 @@ def remove_deadline(engine: Engine, chat_id: int, ref: str, actor: Actor, now: d
         row = _own_row(session, chat_id, ref)
         row.removed_at = now
         row.updated_at = now
-        _record(session, chat_id, ref, "verwijderd", row.title, actor, now)
+        _record(
+            session,
+            chat_id,
+            own_obligation_id(chat_id, row.number),
+            "verwijderd",
+            row.title,
+            actor,
+            now,
+        )
         _touch_chat(session, chat_id, now)
 
 
