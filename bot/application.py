@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts
+from bot import handlers, team, texts
 from bot.handlers import BotCore
 from bot.notifier import TelegramNotifier
 from obligations.app import App
@@ -38,6 +38,17 @@ COMMAND_TABLE = (
     (("vooraf", "leadtimes"), handlers.leadtimes),
     (("feed", "agenda"), handlers.feed),
     (("digest", "weekoverzicht"), handlers.digest),
+    (("done", "klaar", "afgerond"), team.status_command("afgerond")),
+    (("busy", "bezig"), team.status_command("bezig")),
+    (("nvt",), team.status_command("nvt")),
+    (("reopen", "heropen"), team.status_command("open")),
+    (("owner", "eigenaar"), team.owner),
+    (("mine", "mijn"), team.mine),
+    (("add", "nieuw"), team.add),
+    (("edit", "wijzig"), team.edit),
+    (("remove", "verwijder"), team.remove),
+    (("status",), team.status_overview),
+    (("settings", "instellingen"), team.settings),
 )
 
 
@@ -54,6 +65,7 @@ def build_application(
     application.bot_data["core"] = BotCore(core)
     for names, callback in COMMAND_TABLE:
         application.add_handler(CommandHandler(list(names), callback))
+    application.add_handler(CallbackQueryHandler(team.button, pattern=r"^[ak]:"))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(
         ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER)

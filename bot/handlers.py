@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import (
     Chat,
@@ -44,6 +45,7 @@ from obligations.teams import (
     unsubscribe,
 )
 from obligations.web import webcal
+from obligations.workflow import STATUS_LABELS, history, states
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -59,6 +61,8 @@ class BotCore:
 
     app: App
     answers: AnswerStore = field(default_factory=AnswerStore)
+    # Own deadlines whose date must be confirmed by button: key -> what to save.
+    pending_dates: dict[str, Any] = field(default_factory=dict)
 
     @property
     def abbreviations(self) -> dict[str, str]:
@@ -213,7 +217,21 @@ async def _send_details(message: Message, core: BotCore, item: Obligation) -> No
     text = obligation_html(
         item, labels, core.app.catalog.source_titles(), core.app.settings.public_url
     )
-    await _reply(message, text)
+    state = states(core.app.engine, message.chat_id).get(item.id)
+    if state is not None:
+        owner = f", eigenaar {escape(state.owner)}" if state.owner else ""
+        text += f"\n\nDit team: {STATUS_LABELS[state.status]}{owner}"
+    events = history(core.app.engine, message.chat_id, item.id, 3)
+    if events:
+        zone = core.app.settings.timezone
+        text += "\nLaatste wijzigingen:\n" + "\n".join(
+            f"• {event.at.astimezone(zone):%d-%m-%Y %H:%M} {escape(event.actor_name)}: "
+            f"{escape(event.action)} {escape(event.detail)}"
+            for event in events
+        )
+    ref = short_ref(item.id)
+    buttons = InlineKeyboardMarkup([[InlineKeyboardButton("Afgerond", callback_data=f"a:{ref}")]])
+    await _reply(message, text, buttons)
 
 
 async def show(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

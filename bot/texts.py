@@ -14,6 +14,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("vooraf", "Hoeveel dagen vooraf herinneren, bv. /vooraf 30 7 1"),
     ("feed", "De agendalink van deze chat"),
     ("digest", "Weekoverzicht op maandag aan of uit"),
+    ("status", "Wat staat open voor dit team (bv. /status dit kwartaal)"),
+    ("done", "Markeer als afgerond, bv. /done woo-inwerkingtreding"),
+    ("add", "Eigen deadline, bv. /add 15 december 2021 Verordening in de raad"),
+    ("owner", "Eigenaar aanwijzen: /owner ID @persoon"),
+    ("mine", "Waar ben ik eigenaar van"),
     ("help", "Uitleg en voorbeelden"),
 )
 
@@ -45,7 +50,13 @@ HELP = (
     "/unsubscribe ONDERWERP… of /unsubscribe alles\n"
     "/vooraf DAGEN… — bv. /vooraf 30 7 1 0\n"
     "/feed — agendalink; /feed reset maakt een nieuwe (de oude stopt)\n"
-    "/digest aan|uit — weekoverzicht op maandag 9:00"
+    "/digest aan|uit — weekoverzicht op maandag 9:00\n\n"
+    "<b>Team</b>\n"
+    "/status [PERIODE] — open, bezig en te laat, met eigenaren\n"
+    "/done ID, /busy ID, /nvt ID, /reopen ID — status voor dit team\n"
+    "/owner ID @persoon — eigenaar; /mine — wat heb ik\n"
+    "/add DATUM OMSCHRIJVING [bij ONDERWERP] — eigen deadline; /edit, /remove\n"
+    "/settings everyone-can-update on|off — mag iedereen status wijzigen"
 )
 GROUP_HINT = " (noem mij met @{username} of antwoord op mijn bericht)"
 ADMIN_HINT = " (in groepen alleen voor beheerders)"

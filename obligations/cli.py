@@ -227,6 +227,28 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export_team(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations.workflow import UnknownSubject, export_team, history_csv
+
+    app = _open(settings)
+    try:
+        data = export_team(app.engine, args.chat_id)
+    except UnknownSubject as unknown:
+        print(str(unknown), file=sys.stderr)
+        return 1
+    text = (
+        history_csv(data)
+        if args.format == "csv"
+        else json.dumps(data, ensure_ascii=False, indent=2)
+    )
+    if args.output in (None, "-"):
+        print(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Geschreven naar {args.output}.")
+    return 0
+
+
 def cmd_period(args: argparse.Namespace, settings: Settings) -> int:
     now = App.start(settings).clock.now()
     try:
@@ -314,6 +336,19 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="webserver met agendafeeds (en bot, als er een token is)"
     )
     serve.set_defaults(handler=cmd_serve)
+
+    export = commands.add_parser(
+        "export-team", help="gegevens en geschiedenis van één team (JSON of CSV)"
+    )
+    export.add_argument("chat_id", type=int, help="Telegram-chat-id van het team")
+    export.add_argument(
+        "--format",
+        choices=["json", "csv"],
+        default="json",
+        help="json: alles; csv: de geschiedenis",
+    )
+    export.add_argument("-o", "--output", help="bestand (standaard: stdout)")
+    export.set_defaults(handler=cmd_export_team)
 
     register_importer(commands)  # `import-circular` lives with the importer
 

@@ -13,16 +13,18 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from obligations.catalogue import Obligation
 from obligations.ical import EPOCH, EventContext, FeedInfo, build_calendar
 from obligations.queries import Catalog
 from obligations.store import ChatRow, ObligationRow
 from obligations.teams import subscribed_topics
+from obligations.workflow import own_deadlines, states
 
 VERSION_TTL = 1.0
 
@@ -38,6 +40,25 @@ def _catalogue_version(engine: Engine) -> tuple[int, datetime]:
     with Session(engine) as session:
         count, newest = session.exec(select(func.count(), func.max(ObligationRow.updated_at))).one()
     return int(count), newest or EPOCH
+
+
+def team_calendar_items(engine: Engine, catalog: Catalog, chat_id: int) -> list[Obligation]:
+    """A team's calendar: the catalogue items of its topics and its own deadlines.
+    Items the team marked n.v.t. are left out; afgerond ones stay, marked as such in the
+    title, so the calendar still shows what was done and when."""
+    topics = subscribed_topics(engine, chat_id)
+    team_states = states(engine, chat_id)
+    items = [item for item in catalog.all() if topics is None or topics.intersection(item.topics)]
+    items += [deadline.as_obligation(chat_id) for deadline in own_deadlines(engine, chat_id)]
+    shown = []
+    for item in items:
+        state = team_states.get(item.id)
+        if state is not None and state.status == "nvt":
+            continue
+        if state is not None and state.status == "afgerond":
+            item = replace(item, title=f"[afgerond] {item.title}")
+        shown.append(item)
+    return shown
 
 
 class FeedService:
@@ -124,12 +145,7 @@ class FeedService:
         )
 
         def build() -> Feed:
-            topics = subscribed_topics(self.engine, chat.id)
-            items = [
-                item
-                for item in self.catalog.all()
-                if topics is None or topics.intersection(item.topics)
-            ]
+            items = team_calendar_items(self.engine, self.catalog, chat.id)
             lead_days = chat.lead_days if alarms else []
             body = build_calendar(items, info, self._context(), lead_days)
             return self._make(body, max(catalogue[1], chat.updated_at))

@@ -92,6 +92,8 @@ def summary_for(obligation: Obligation) -> str:
 def description_for(obligation: Obligation, context: EventContext) -> str:
     source = dict(context.source_titles).get(obligation.source, obligation.source)
     when = when_label(obligation.span, obligation.precision, obligation.certainty)
+    if not obligation.quote:  # a team's own deadline: no circular behind it
+        return f"{obligation.action}\n\nWanneer: {when}"
     return "\n".join(
         [
             obligation.action,
@@ -134,7 +136,8 @@ def build_event(
     summary = summary_for(obligation)
     event.add("summary", summary)
     event.add("description", description_for(obligation, context))
-    event.add("url", page_url(obligation.id, context.public_url))
+    if obligation.quote:
+        event.add("url", page_url(obligation.id, context.public_url))
     event.add("status", "CONFIRMED" if obligation.certainty == "vast" else "TENTATIVE")
     event.add("transp", "TRANSPARENT")  # an obligation does not make anyone busy
     labels = dict(context.topic_labels)

@@ -190,3 +190,13 @@ def migrate_chat(engine: Engine, old_id: int, new_id: int, now: datetime) -> boo
                 )
         session.delete(old)
     return True
+
+
+def set_everyone_can_update(engine: Engine, chat_id: int, enabled: bool, now: datetime) -> None:
+    """Whether every member of a group may change status and owners (default: admins only)."""
+    with Session(engine) as session, session.begin():
+        row = session.get(ChatRow, chat_id)
+        if row is None:
+            raise LookupError(f"unknown chat {chat_id}")
+        row.everyone_can_update = enabled
+        row.updated_at = now
