@@ -13,6 +13,7 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -63,6 +64,7 @@ def build_application(
         builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
     application: BotApplication = builder.build()
     application.bot_data["core"] = BotCore(core)
+    application.add_handler(TypeHandler(Update, handlers.count_update), group=-1)
     for names, callback in COMMAND_TABLE:
         application.add_handler(CommandHandler(list(names), callback))
     application.add_handler(CallbackQueryHandler(team.button, pattern=r"^[ak]:"))

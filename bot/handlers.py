@@ -142,6 +142,11 @@ async def _refuse_unless_allowed(update: Update, context: ContextTypes.DEFAULT_T
 # --- questions -------------------------------------------------------------------------
 
 
+async def count_update(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first for every update (its own handler group), for /metrics."""
+    core_of(context).app.metrics.bot_updates.inc()
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     core, message, chat = core_of(context), update.effective_message, update.effective_chat
     if message is None or chat is None:
@@ -560,6 +565,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with context; a blocked chat is marked inactive; the user gets an apology."""
     error = context.error
+    core_of(context).app.metrics.bot_errors.inc()
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(error, Forbidden) and chat is not None:
         set_active(core_of(context).app.engine, chat.id, False, core_of(context).app.clock.now())

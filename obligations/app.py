@@ -6,12 +6,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import Engine
 
 from obligations.catalogue import CatalogueInvalid, load_catalogue
 from obligations.clock import Clock, clock_from_setting, local_today
 from obligations.config import Settings
+from obligations.metrics import Metrics
 from obligations.queries import Catalog
 from obligations.store import open_database
 from obligations.sync import SyncReport, sync_catalogue
@@ -31,6 +33,11 @@ class App:
     def start(cls, settings: Settings, clock: Clock | None = None) -> App:
         engine = open_database(settings.database_url)
         return cls(settings, clock or clock_from_setting(settings.now, settings.timezone), engine)
+
+    @cached_property
+    def metrics(self) -> Metrics:
+        """One set of metrics per process, shared by web and bot."""
+        return Metrics(self.engine, self.clock)
 
     @property
     def catalog(self) -> Catalog:

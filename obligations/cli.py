@@ -28,6 +28,7 @@ from obligations.catalogue import Catalogue, CatalogueInvalid, Topic, load_catal
 from obligations.clock import parse_moment
 from obligations.config import ConfigError, Settings
 from obligations.importer.command import register as register_importer
+from obligations.logs import configure as configure_logs
 from obligations.periods import PeriodNotUnderstood, parse_period
 from obligations.queries import Occurrence
 from obligations.render import obligation_line, obligation_record, obligation_text
@@ -249,6 +250,30 @@ def cmd_export_team(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations import transfer
+
+    app = App.start(settings)
+    data = transfer.export_all(app.engine)
+    transfer.write(Path(args.output), data)
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in data["tables"].items() if rows)
+    print(f"Geëxporteerd naar {args.output}: {counts}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from obligations import transfer
+
+    app = App.start(settings)
+    try:
+        counts = transfer.import_all(app.engine, transfer.read(Path(args.file)))
+    except transfer.TransferError as refused:
+        print(f"Import geweigerd, niets veranderd: {refused}", file=sys.stderr)
+        return 1
+    print("Geïmporteerd: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v) + ".")
+    return 0
+
+
 def cmd_period(args: argparse.Namespace, settings: Settings) -> int:
     now = App.start(settings).clock.now()
     try:
@@ -350,6 +375,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="bestand (standaard: stdout)")
     export.set_defaults(handler=cmd_export_team)
 
+    exporter = commands.add_parser("export", help="alle gegevens naar één JSON-bestand")
+    exporter.add_argument("-o", "--output", required=True, help="het JSON-bestand")
+    exporter.set_defaults(handler=cmd_export)
+    importer = commands.add_parser(
+        "import", help="een export inlezen in een lege database (bv. SQLite naar PostgreSQL)"
+    )
+    importer.add_argument("file", help="het JSON-bestand van 'obligations export'")
+    importer.set_defaults(handler=cmd_import)
+
     register_importer(commands)  # `import-circular` lives with the importer
 
     topics = commands.add_parser("topics", help="de onderwerpen")
@@ -365,10 +399,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
     try:
         settings = Settings.from_env()
         if args.today:
@@ -377,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"Instelling klopt niet: {exc}", file=sys.stderr)
         return 2
+    serving = args.handler is cmd_serve
+    level = logging.INFO if args.verbose or serving else logging.WARNING
+    configure_logs(settings.log_format, level)
     handler: Handler = args.handler
     try:
         return handler(args, settings)

@@ -22,6 +22,7 @@ from starlette.routing import Route
 from obligations.app import App
 from obligations.display import when_label
 from obligations.feeds import Feed, FeedService
+from obligations.metrics import CONTENT_TYPE
 from obligations.periods import PeriodNotUnderstood, parse_period
 from obligations.queries import Occurrence
 from obligations.render import amount_label, grouped_by_month, occurrence_label
@@ -95,29 +96,40 @@ class WebApp:
             Route("/feeds/topic/{topic}.ics", self.topic_feed, methods=["GET"]),
             Route("/feeds/{token}.ics", self.team_feed, methods=["GET"]),
             Route("/healthz", self.health, methods=["GET"]),
+            Route("/metrics", self.metrics, methods=["GET"]),
         ]
 
     def starlette(self) -> Starlette:
         return Starlette(routes=self.routes())
 
+    def _counted(self, kind: str, response: Response) -> Response:
+        self.app.metrics.feed_requests.labels(kind, str(response.status_code)).inc()
+        return response
+
     async def all_feed(self, request: Request) -> Response:
         # Async on purpose: a cached feed is memory only, and the catalogue version is
         # read at most once a second, so a thread hop would cost more than it saves.
-        return feed_response(request, self.feeds.all_feed(), private=False)
+        return self._counted("all", feed_response(request, self.feeds.all_feed(), private=False))
 
     async def topic_feed(self, request: Request) -> Response:
         feed = self.feeds.topic_feed(request.path_params["topic"])
-        return _not_found() if feed is None else feed_response(request, feed, private=False)
+        found = _not_found() if feed is None else feed_response(request, feed, private=False)
+        return self._counted("topic", found)
 
     def team_feed(self, request: Request) -> Response:
         token = request.path_params["token"]
-        if len(token) > MAX_TOKEN_LENGTH:
-            return _not_found()
-        chat = chat_for_feed_token(self.app.engine, token)
+        chat = (
+            None if len(token) > MAX_TOKEN_LENGTH else chat_for_feed_token(self.app.engine, token)
+        )
         if chat is None:
-            return _not_found()
+            return self._counted("team", _not_found())
         alarms = request.query_params.get("alarms") == "1"
-        return feed_response(request, self.feeds.team_feed(chat, alarms), private=True)
+        return self._counted(
+            "team", feed_response(request, self.feeds.team_feed(chat, alarms), private=True)
+        )
+
+    def metrics(self, request: Request) -> Response:
+        return Response(self.app.metrics.render(), media_type=CONTENT_TYPE)
 
     def health(self, request: Request) -> Response:
         try:
