@@ -20,6 +20,7 @@ from telegram.ext import (
 from bot import handlers, team, texts
 from bot.handlers import BotCore
 from bot.notifier import TelegramNotifier
+from bot.webhook import WEBHOOK_PATH, webhook_routes
 from obligations.app import App
 
 log = logging.getLogger(__name__)
@@ -79,17 +80,28 @@ def build_application(
     return application
 
 
-async def start_bot(application: BotApplication) -> None:
-    """Start long polling inside the running event loop (serve owns the loop)."""
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+async def start_bot(
+    application: BotApplication, webhook_url: str | None = None, secret: str | None = None
+) -> None:
+    """Start inside the running event loop (serve owns the loop): long polling, or, with a
+    webhook URL, register it with Telegram and take updates from our web server."""
     await application.initialize()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
     await application.start()
+    if webhook_url:
+        await application.bot.set_webhook(
+            webhook_url + WEBHOOK_PATH, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("bot @%s via webhook %s", application.bot.username, webhook_url + WEBHOOK_PATH)
+        return
     assert application.updater is not None
     await application.updater.start_polling(
-        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER],
-        drop_pending_updates=False,
+        allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False
     )
-    log.info("bot @%s luistert", application.bot.username)
+    log.info("bot @%s luistert (long polling)", application.bot.username)
 
 
 async def stop_bot(application: BotApplication) -> None:
@@ -103,3 +115,6 @@ async def stop_bot(application: BotApplication) -> None:
 def make_notifier(application: BotApplication) -> TelegramNotifier:
     """The reminder dispatcher's way out: sends through this application's bot."""
     return TelegramNotifier(application.bot)
+
+
+__all__ = ["build_application", "make_notifier", "start_bot", "stop_bot", "webhook_routes"]

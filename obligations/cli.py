@@ -204,7 +204,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # with the handlers it found; these make that a clean exit (status 0), not a kill.
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: None)
-    asyncio.run(serve(settings))
+    try:
+        asyncio.run(serve(settings))
+    except ConfigError as wrong:
+        print(f"Instelling klopt niet: {wrong}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -15,7 +15,7 @@ import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from obligations.app import App
-from obligations.config import Settings
+from obligations.config import ConfigError, Settings
 from obligations.dispatch import Dispatcher, schedule
 from obligations.web import create_web_app
 
@@ -23,9 +23,9 @@ log = logging.getLogger(__name__)
 BOT_MODULE = "bot.application"
 
 
-def build_server(app: App) -> uvicorn.Server:
+def build_server(app: App, extra_routes: Any = ()) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_web_app(app),
+        create_web_app(app, extra_routes),
         host=app.settings.http_host,
         port=app.settings.http_port,
         lifespan="off",
@@ -42,12 +42,17 @@ async def serve(settings: Settings) -> None:
     application: Any = None
     dispatcher: Dispatcher | None = None
     scheduler = AsyncIOScheduler(timezone=settings.timezone)
+    routes: list[Any] = []
     if settings.telegram_token:
         bot_module = importlib.import_module(BOT_MODULE)
         application = bot_module.build_application(
             app, settings.telegram_token, settings.telegram_api_base_url
         )
-        await bot_module.start_bot(application)
+        if settings.webhook_url:
+            if not settings.webhook_secret:
+                raise ConfigError("OBLIGATIONS_WEBHOOK_SECRET: nodig bij OBLIGATIONS_WEBHOOK_URL")
+            routes = bot_module.webhook_routes(application, settings.webhook_secret)
+        await bot_module.start_bot(application, settings.webhook_url, settings.webhook_secret)
         dispatcher = Dispatcher(
             app.engine,
             bot_module.make_notifier(application),
@@ -61,7 +66,7 @@ async def serve(settings: Settings) -> None:
             "TELEGRAM_BOT_TOKEN is niet gezet: de bot en de herinneringen starten niet; "
             "web en feeds wel."
         )
-    server = build_server(app)
+    server = build_server(app, routes)
     log.info("web op http://%s:%s", settings.http_host, settings.http_port)
     try:
         await server.serve()  # returns on SIGINT/SIGTERM

@@ -46,7 +46,8 @@ def export_all(engine: Engine) -> dict[str, Any]:
 
 def _python_type(column: Any) -> type | None:
     """The Python type behind a column; a TypeDecorator (UTCDateTime) answers for its impl."""
-    for kind in (column.type, getattr(column.type, "impl_instance", None)):
+    candidates: tuple[Any, ...] = (column.type, getattr(column.type, "impl_instance", None))
+    for kind in candidates:
         try:
             found: type = kind.python_type
         except (NotImplementedError, AttributeError):  # JSON and friends: kept as they are

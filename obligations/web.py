@@ -8,6 +8,7 @@ refuses gzip-encoded feeds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from obligations.app import App
 from obligations.display import when_label
@@ -213,5 +214,8 @@ class WebApp:
         )
 
 
-def create_web_app(app: App) -> Starlette:
-    return WebApp(app).starlette()
+def create_web_app(app: App, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The web app; `extra_routes` lets serve add the bot's webhook without the core
+    knowing about Telegram."""
+    web = WebApp(app)
+    return Starlette(routes=[*web.routes(), *extra_routes])
