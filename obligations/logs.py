@@ -29,6 +29,9 @@ def configure(log_format: str, level: int) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx logs every request to Telegram at INFO: thousands of lines a day, no news.
+    for name in ("httpx", "httpcore", "apscheduler.executors.default"):
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
     # uvicorn's loggers bring their own handlers; route them through ours.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []

@@ -26,6 +26,9 @@ from tests.test_serve import wait_healthy
 NOW = "2022-03-01T08:59:58"
 
 
+LOGS: dict[int, Path] = {}
+
+
 def prepare(database_url: str, chats: int) -> None:
     settings = Settings.from_env(
         {
@@ -67,8 +70,9 @@ def start(api: FakeBotAPI, database_url: str, port: int) -> subprocess.Popen[str
 
 def stop(process: subprocess.Popen[str]) -> str:
     process.send_signal(signal.SIGTERM)
-    _, errors = process.communicate(timeout=30)
-    assert process.returncode == 0, errors
+    process.wait(timeout=30)
+    errors = LOGS.pop(process.pid).read_text()
+    assert process.returncode == 0, errors[-3000:]
     return errors
 
 
