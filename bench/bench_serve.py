@@ -58,9 +58,8 @@ def main() -> None:
     print(f"start-up to ready (/healthz 200), SQLite, bot on: {ready:.2f} s")
     print(f"memory at rest after start:                      {rest / 1024:.0f} MB RSS")
     print(f"2000 reminders sent in {sent_in:.1f} s; peak memory:     {peak / 1024:.0f} MB (VmHWM)")
-    print(
-        f"shutdown after SIGTERM:                          {stopped:.2f} s (exit {process.returncode})"
-    )
+    code = process.returncode
+    print(f"shutdown after SIGTERM:                          {stopped:.2f} s (exit {code})")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import httpx
 import pytest
@@ -59,13 +61,17 @@ def start(api: FakeBotAPI, database_url: str, port: int) -> subprocess.Popen[str
         OBLIGATIONS_WEBHOOK_URL="https://verplichtingen.example",
         OBLIGATIONS_WEBHOOK_SECRET="een-lang-gedeeld-geheim",
     )
-    return subprocess.Popen(
+    # The log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log = tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log", delete=False)
+    process = subprocess.Popen(
         [sys.executable, "-m", "obligations.cli", "serve"],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=log,
         text=True,
     )
+    LOGS[process.pid] = Path(log.name)
+    return process
 
 
 def stop(process: subprocess.Popen[str]) -> str:
