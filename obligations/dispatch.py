@@ -27,7 +27,9 @@ planned instead, so a live dispatcher's rows are never released from under it.
 Downtime. On start, planned rows whose moment passed more than CATCH_UP_GRACE ago were
 missed while the service was down: per chat they go out as one "terwijl ik offline was"
 message if the obligation is still ahead, and are dropped (state 'dropped', with a log
-line) if it is not. The planner plans the gap first (see reminders.py).
+line) if it is not. The planner plans the gap first (see reminders.py). A snooze (negative
+lead_days, see reminders.py) is never dropped for its date: the team asked for it, after
+the day or not. A team's own deadlines are sent like catalogue obligations (Teams.own).
 
 Telegram's limits are kept by `RateLimiter`: at most 30 messages in any second overall,
 one per second per chat, 20 per minute per group. RetryLater (HTTP 429) pauses all sends
@@ -70,11 +72,11 @@ from obligations.reminders import (
     build_digest,
     digest_messages,
     is_ahead,
+    is_snooze,
     occurrence_span,
     plan,
     reminder_messages,
 )
-from obligations.span import Span
 from obligations.teams import set_active
 
 __all__ = [
@@ -575,7 +577,7 @@ class Dispatcher:
         chat = teams.chats.get(chat_id)
         delivery = _Delivery(chat_id, chat is not None and chat.is_group, catch_up=catch_up)
         items: dict[tuple[str, date], list[_Row]] = {}
-        spans: dict[tuple[str, date], Span] = {}
+        found: dict[tuple[str, date], Occurrence] = {}
         digests: list[_Row] = []
         for row in rows:
             reason = teams.unwanted(
@@ -594,8 +596,12 @@ class Dispatcher:
                 else:
                     digests.append(row)
             else:
-                span = occurrence_span(obligations[row.obligation_id], row.occurrence)
-                if span is None or not is_ahead(span, today):
+                # The catalogue's or, for an own deadline, the chat's (unwanted checked it).
+                item = teams.obligation(chat_id, row.obligation_id, obligations)
+                span = None if item is None else occurrence_span(item, row.occurrence)
+                if item is None or span is None:
+                    cancelled.setdefault("obligation withdrawn", []).append(row.id)
+                elif not is_ahead(span, today) and not is_snooze(row.lead_days):
                     log.info(
                         "reminders: %s (%s) for chat %s dropped: the date has passed",
                         row.obligation_id,
@@ -604,12 +610,19 @@ class Dispatcher:
                     )
                     dropped.setdefault("date passed", []).append(row.id)
                 else:
-                    spans[(row.obligation_id, row.occurrence)] = span
-                    items.setdefault((row.obligation_id, row.occurrence), []).append(row)
+                    key = (row.obligation_id, row.occurrence)
+                    found[key] = Occurrence(item, span)
+                    items.setdefault(key, []).append(row)
         if items:
-            occurrences = [Occurrence(obligations[key[0]], spans[key]) for key in items]
+            # Postponed: every row of the item is a snooze (a regular row at the same
+            # moment makes it an ordinary reminder again).
+            snoozed = {
+                key
+                for key, rows_of in items.items()
+                if all(is_snooze(r.lead_days) for r in rows_of)
+            }
             for message in reminder_messages(
-                occurrences, today, self.public_url, catch_up=catch_up
+                list(found.values()), today, self.public_url, catch_up=catch_up, snoozed=snoozed
             ):
                 ids = [row.id for key in message.covers for row in items[key]]
                 delivery.messages.append((message, ids))

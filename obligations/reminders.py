@@ -32,6 +32,22 @@ that are no longer wanted (unsubscribed, lead time removed, obligation withdrawn
 closed) are cancelled; rows are never deleted. Inserts are bulk upserts on the unique key:
 a new row is added, an existing one is left alone, except that a cancelled row comes back
 (re-subscribed) and a planned row follows a changed send time.
+
+Own deadlines (workflow.py, table team_deadline) are reminded like catalogue obligations,
+at the chat's lead times and send time with the same holiday rule, but only in the chat
+that added them and whatever its topics: a team that added a deadline wants it reminded.
+Their id carries the chat ("eigen-100200-3", see `own_prefix`), so a row shows whose it is.
+They are few, so they are planned per chat next to the shared profiles. "Obligation
+withdrawn" and "unsubscribed" never apply to them; a removed one is cancelled as
+"deadline removed", a moved one as "date changed", a closed one as "closed by team".
+
+Snoozes ("Later" on a reminder, `snooze`) are one extra row for one occurrence at the
+moment the team chose; the regular series stays as it is. Their `lead_days` is negative:
+minus the moment in whole minutes since 1970-01-01 UTC (`snooze_lead_days`), so it never
+meets a real lead time (0..366), and each moment has its own key: a snooze that was sent
+never blocks the next one. At most one snooze per occurrence is planned at a time (a new
+one moves it). "Lead time removed" does not apply to them; everything else does, except
+that a snooze still goes out after the occurrence's day (the team asked for it).
 """
 
 from __future__ import annotations
@@ -53,9 +69,11 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    String,
     Table,
     and_,
     bindparam,
+    cast,
     exists,
     insert,
     literal,
@@ -76,6 +94,7 @@ from obligations.recurrence import occurrences
 from obligations.span import Span
 from obligations.store import ALL_TOPICS, DEFAULT_SEND_TIME
 from obligations.workdays import previous_working_day
+from obligations.workflow import TeamDeadline, own_obligation_id
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +117,13 @@ FULL_ITEMS = 5  # up to this many reminders in one message get title, date, acti
 MAX_LIST_ITEMS = 25  # items per message in the compact list form (one details button each)
 DETAILS_PREFIX = "d:"  # callback data "d:<ref>": the bot shows the obligation (bot.pages)
 DONE_PREFIX = "a:"  # callback data "a:<ref>": mark afgerond (handled from the next issue)
+SNOOZE_PREFIX = "s:"  # callback data "s:<ref>:<yyyymmdd>": the bot offers SNOOZE_CHOICES
+SNOOZE_CHOICES = (("1 dag", timedelta(days=1)), ("1 week", timedelta(weeks=1)))
+SNOOZE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # snooze keys count minutes from here
+OWN_SOURCE = "team"  # the `source` of TeamDeadline.as_obligation: a team's own deadline
+OWN_LINE = "Eigen deadline van dit team"
+# The fixed head of every own-deadline id: own_obligation_id(c, n) == f"{OWN_HEAD}{c}-{n}".
+OWN_HEAD = own_obligation_id(7, 0).removesuffix("7-0")
 
 
 def _table(name: str) -> Table:
@@ -111,6 +137,38 @@ SUBSCRIPTION = _table("subscription")
 TEAM_STATUS = _table("team_status")
 OBLIGATION = _table("obligation")
 OBLIGATION_TOPIC = _table("obligation_topic")
+TEAM_DEADLINE = _table("team_deadline")
+
+
+def own_prefix(chat_id: int) -> str:
+    """What every own-deadline id of `chat_id` starts with ("eigen-100200-", "eigen42-"):
+    an id with another chat's prefix is never this chat's, whatever it looks like."""
+    return f"{OWN_HEAD}{chat_id}-"
+
+
+def is_own(obligation: Obligation) -> bool:
+    """A team's own deadline (no catalogue page, no source to link)."""
+    return obligation.source == OWN_SOURCE
+
+
+# --- snoozes -------------------------------------------------------------------------------
+
+
+def snooze_lead_days(until: datetime) -> int:
+    """The `lead_days` key of a snooze row due at `until`: minus whole minutes since
+    SNOOZE_EPOCH (17 March 2022 08:00 UTC is -27456960). Negative, so never a real lead
+    time; one key per minute, so a sent snooze never blocks a later one."""
+    return -((until - SNOOZE_EPOCH) // timedelta(minutes=1))
+
+
+def is_snooze(lead_days: int) -> bool:
+    return lead_days < 0
+
+
+def _minute_up(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole minute: due times are whole minutes (ticks at :00)."""
+    floor = moment.replace(second=0, microsecond=0)
+    return floor if floor == moment else floor + timedelta(minutes=1)
 
 
 # --- timing --------------------------------------------------------------------------------
@@ -198,11 +256,12 @@ def _lead_days(value: Any) -> tuple[int, ...]:
 
 @dataclass
 class Teams:
-    """What planning and sending need to know about a set of chats, loaded in three queries."""
+    """What planning and sending need to know about a set of chats, loaded in four queries."""
 
     chats: dict[int, ChatInfo] = field(default_factory=dict)
     topics: dict[int, frozenset[str]] = field(default_factory=dict)
     closed: dict[int, set[str]] = field(default_factory=dict)
+    own: dict[int, dict[str, Obligation]] = field(default_factory=dict)  # chat: id: deadline
 
     @classmethod
     def load(cls, connection: Connection, chat_ids: Collection[int] | None = None) -> Teams:
@@ -230,7 +289,33 @@ class Teams:
             )
             for chat_id, obligation_id in connection.execute(query):
                 teams.closed.setdefault(chat_id, set()).add(obligation_id)
+        for where in _id_filters(TEAM_DEADLINE.c.chat_id, chat_ids):
+            query = select(TEAM_DEADLINE).where(TEAM_DEADLINE.c.removed_at.is_(None), *where)
+            for row in connection.execute(query):
+                deadline = TeamDeadline(
+                    number=row.number,
+                    title=row.title,
+                    span=Span(row.start, row.end),
+                    linked_obligation_id=row.linked_obligation_id,
+                    revision=row.revision,
+                    updated_at=row.updated_at,
+                )
+                item = deadline.as_obligation(row.chat_id)
+                teams.own.setdefault(row.chat_id, {})[item.id] = item
         return teams
+
+    def obligation(
+        self, chat_id: int, obligation_id: str, obligations: dict[str, Obligation]
+    ) -> Obligation | None:
+        """This chat's own deadline with that id, else the catalogue obligation."""
+        own = self.own.get(chat_id)
+        if own is not None and obligation_id in own:
+            return own[obligation_id]
+        return obligations.get(obligation_id)
+
+    def own_obligations(self) -> dict[str, Obligation]:
+        """Every loaded chat's own deadlines by id (ids carry the chat, so none collide)."""
+        return {key: item for own in self.own.values() for key, item in own.items()}
 
     def follows(self, chat_id: int, obligation: Obligation) -> bool:
         topics = self.topics.get(chat_id, frozenset())
@@ -247,24 +332,28 @@ class Teams:
         """Why this row should no longer go out, or None when it still should.
 
         The same rules as `_cancel_unwanted` in SQL; the dispatcher asks this right before
-        sending, so a change that planning has not seen yet still stops a reminder."""
+        sending, so a change that planning has not seen yet still stops a reminder. A
+        team's own deadline needs no subscription; a snooze keeps whatever the lead times."""
         chat = self.chats.get(chat_id)
         if chat is None or not chat.active:
             return "chat inactive"
-        if not self.topics.get(chat_id):
+        own = self.own.get(chat_id, {}).get(obligation_id)
+        if own is None and not self.topics.get(chat_id):
             return "no subscriptions"
         if obligation_id == DIGEST_ID:
             return None if chat.digest else "digest off"
-        obligation = obligations.get(obligation_id)
+        if own is None and obligation_id.startswith(own_prefix(chat_id)):
+            return "deadline removed"
+        obligation = own or obligations.get(obligation_id)
         if obligation is None:
             return "obligation withdrawn"
         if occurrence_span(obligation, occurrence) is None:
             return "date changed"
         if obligation_id in self.closed.get(chat_id, ()):
             return "closed by team"
-        if not self.follows(chat_id, obligation):
+        if own is None and not self.follows(chat_id, obligation):
             return "unsubscribed"
-        if lead_days not in chat.lead_days:
+        if not is_snooze(lead_days) and lead_days not in chat.lead_days:
             return "lead time removed"
         return None
 
@@ -410,6 +499,11 @@ def plan(
     report.chats, report.planned = _insert_wanted(
         engine, teams, obligations, now, end, start_all, start_changed, changed, zone
     )
+    own_chats, own_planned = _insert_own(
+        engine, teams, now, end, start_all, start_changed, changed, zone
+    )
+    report.chats += len([chat_id for chat_id in own_chats if not teams.topics.get(chat_id)])
+    report.planned += own_planned
     if chat_ids is None:
         _save_state(engine, state, now, end, version)
     log.info(
@@ -612,22 +706,90 @@ def _profile_rows(
     itself both move to Friday) would say the same thing in the same message: only the
     shortest of them gets a row. That halves the busiest planning days."""
     everything = ALL_TOPICS in topics
+    ordered = sorted(lead_days)
     rows = []
     for candidate in candidates:
         item = candidate.obligation
         if not everything and topics.isdisjoint(item.topics):
             continue
         for span in candidate.spans:
-            anchor = anchor_day(span)
-            moments: dict[datetime, int] = {}
-            for lead in sorted(lead_days):
-                moments.setdefault(local_moment(reminder_day(anchor, lead), send_time, zone), lead)
             rows += [
                 (item.id, span.start, lead, due_at)
-                for due_at, lead in moments.items()
-                if start <= due_at < end
+                for lead, due_at in _moments(anchor_day(span), ordered, send_time, start, end, zone)
             ]
     return rows
+
+
+def _moments(
+    anchor: date,
+    ordered_leads: list[int],
+    send_time: time,
+    start: datetime,
+    end: datetime,
+    zone: ZoneInfo,
+) -> list[tuple[int, datetime]]:
+    """(lead, due_at) in [start, end) for one anchor day, one row per moment: the shortest
+    lead of those that land on it (`ordered_leads` is sorted)."""
+    moments: dict[datetime, int] = {}
+    for lead in ordered_leads:
+        moments.setdefault(local_moment(reminder_day(anchor, lead), send_time, zone), lead)
+    return [(lead, due_at) for due_at, lead in moments.items() if start <= due_at < end]
+
+
+def _insert_own(
+    engine: Engine,
+    teams: Teams,
+    now: datetime,
+    end: datetime,
+    start_all: datetime,
+    start_changed: datetime,
+    changed: set[int],
+    zone: ZoneInfo,
+) -> tuple[set[int], int]:
+    """Upsert the rows of the teams' own deadlines; returns (chats planned, rows written).
+
+    One chat's deadlines are that chat's alone, so no profile is shared: they are few and
+    computed per chat, for every active chat whatever its topics."""
+    today = now.astimezone(zone).date()
+    values: list[dict[str, Any]] = []
+    chats: set[int] = set()
+    for chat_id, own in teams.own.items():
+        chat = teams.chats.get(chat_id)
+        start = start_changed if chat_id in changed else start_all
+        if chat is None or not chat.active or start >= end:
+            continue
+        chats.add(chat_id)
+        closed = teams.closed.get(chat_id, set())
+        leads = sorted(chat.lead_days)
+        for item in own.values():
+            if item.id in closed or not is_ahead(item.span, today):
+                continue
+            values += [
+                {
+                    "chat_id": chat_id,
+                    "obligation_id": item.id,
+                    "occurrence": item.span.start,
+                    "lead_days": lead,
+                    "due_at": due_at,
+                    "state": "planned",
+                    "attempts": 0,
+                }
+                for lead, due_at in _moments(
+                    anchor_day(item.span), leads, chat.send_time, start, end, zone
+                )
+            ]
+    written = 0
+    if values:
+        with engine.begin() as connection:
+            for first in range(0, len(values), IN_CHUNK):
+                statement = _dialect_insert(connection.dialect.name, REMINDER).values(
+                    values[first : first + IN_CHUNK]
+                )
+                result = connection.execute(
+                    _upsert(statement).execution_options(preserve_rowcount=True)
+                )
+                written += max(result.rowcount, 0)
+    return chats, written
 
 
 def _mondays(start: datetime, end: datetime, send_time: time, zone: ZoneInfo) -> list[date]:
@@ -674,11 +836,26 @@ def _cancel_unwanted(
     subscribed_at_all = exists(
         select(1).select_from(SUBSCRIPTION).where(SUBSCRIPTION.c.chat_id == reminder.c.chat_id)
     )
+    # A team's own deadline: the id starts with the row's own chat prefix (own_prefix). The
+    # constant test first, so catalogue rows are passed over without building a string.
+    is_own_row = and_(
+        reminder.c.obligation_id.like(f"{OWN_HEAD}%"),
+        reminder.c.obligation_id.like(
+            literal(OWN_HEAD) + cast(reminder.c.chat_id, String) + literal("-%")
+        ),
+    )
+    live_own_ids = select(
+        literal(OWN_HEAD)
+        + cast(TEAM_DEADLINE.c.chat_id, String)
+        + literal("-")
+        + cast(TEAM_DEADLINE.c.number, String)
+    ).where(TEAM_DEADLINE.c.removed_at.is_(None))
     rules: list[tuple[str, ColumnElement[bool]]] = [
         (
             "chat inactive",
             reminder.c.chat_id.in_(select(CHAT.c.id).where(CHAT.c.active.is_(False))),
         ),
+        ("deadline removed", and_(is_own_row, reminder.c.obligation_id.not_in(live_own_ids))),
         (
             "obligation withdrawn",
             and_(
@@ -686,6 +863,7 @@ def _cancel_unwanted(
                 reminder.c.obligation_id.not_in(
                     select(OBLIGATION.c.id).where(OBLIGATION.c.withdrawn_at.is_(None))
                 ),
+                not_(is_own_row),
             ),
         ),
         (
@@ -700,7 +878,7 @@ def _cancel_unwanted(
                 )
             ),
         ),
-        ("unsubscribed", and_(not_(is_digest), not_(subscribed_to_it))),
+        ("unsubscribed", and_(not_(is_digest), not_(subscribed_to_it), not_(is_own_row))),
         ("no subscriptions", and_(is_digest, not_(subscribed_at_all))),
         (
             "digest off",
@@ -712,8 +890,15 @@ def _cancel_unwanted(
     ]
     cancelled = 0
     with engine.begin() as connection:
+        # "Deadline removed" looks only at chats that ever had an own deadline (removed
+        # ones stay in the table): a lookup by the unique key's chat_id for a few chats
+        # instead of one more pass over the whole outbox, and none at all when no team
+        # has one.
+        had_own = set(connection.execute(select(TEAM_DEADLINE.c.chat_id).distinct()).scalars())
+        own_scope = had_own if scope is None else had_own & scope
         for reason, condition in rules:
-            for where in _id_filters(reminder.c.chat_id, scope):
+            chats = own_scope if reason == "deadline removed" else scope
+            for where in _id_filters(reminder.c.chat_id, chats):
                 cancelled += connection.execute(
                     update(reminder)
                     .where(reminder.c.state == "planned", condition, *where)
@@ -729,14 +914,18 @@ def _cancel_by_python_rules(
     teams: Teams,
     obligations: dict[str, Obligation],
 ) -> int:
-    """The two rules SQL cannot check portably: lead times (a JSON list) and recurrence dates."""
+    """The two rules SQL cannot check portably: lead times (a JSON list) and recurrence dates.
+    Snoozes keep their own moment, whatever the lead times."""
     reminder = REMINDER
     planned = and_(reminder.c.state == "planned", reminder.c.obligation_id != DIGEST_ID)
     stale_leads: list[dict[str, Any]] = []
     stale_dates: list[dict[str, Any]] = []
+    known = {**obligations, **teams.own_obligations()}
     for where in _id_filters(reminder.c.chat_id, scope):
         pairs = connection.execute(
-            select(reminder.c.chat_id, reminder.c.lead_days).where(planned, *where).distinct()
+            select(reminder.c.chat_id, reminder.c.lead_days)
+            .where(planned, reminder.c.lead_days >= 0, *where)
+            .distinct()
         )
         for chat_id, lead in pairs:
             chat = teams.chats.get(chat_id)
@@ -749,7 +938,7 @@ def _cancel_by_python_rules(
             .distinct()
         )
         for obligation_id, occurrence in pairs:
-            item = obligations.get(obligation_id)
+            item = known.get(obligation_id)
             if item is not None and occurrence_span(item, occurrence) is None:
                 stale_dates.append({"o": obligation_id, "d": occurrence})
     cancelled = 0
@@ -778,6 +967,102 @@ def _cancel_by_python_rules(
             )
             cancelled += connection.execute(statement, stale_dates).rowcount
     return cancelled
+
+
+# --- snoozing ------------------------------------------------------------------------------
+
+
+def snooze(
+    engine: Engine,
+    chat_id: int,
+    obligation_id: str,
+    occurrence: date,
+    until: datetime,
+    now: datetime,
+    *,
+    zone: ZoneInfo = ZONE,
+) -> bool:
+    """Remind this chat once more of this occurrence at `until` (the "Later" button; rounded
+    up to a whole minute). The regular series stays as it is; a snooze still planned for
+    this occurrence moves to the new moment. False when there is nothing to snooze: the
+    moment is not in the future, the chat is inactive, the obligation is withdrawn, moved,
+    closed by the team or not followed, or it ended more than OVERDUE_DAYS before `until`.
+
+    The row's lead_days is `snooze_lead_days(until)` (see the module doc)."""
+    if until.tzinfo is None or now.tzinfo is None:
+        raise ValueError("snooze needs aware datetimes")
+    due_at = _minute_up(until.astimezone(UTC))
+    if due_at <= now:
+        return False
+    lead = snooze_lead_days(due_at)
+    found = Catalog(engine).get(obligation_id)
+    obligations = {} if found is None else {obligation_id: found}
+    with engine.connect() as connection:
+        teams = Teams.load(connection, [chat_id])
+    if teams.unwanted(chat_id, obligation_id, occurrence, lead, obligations) is not None:
+        return False
+    item = teams.obligation(chat_id, obligation_id, obligations)
+    span = None if item is None else occurrence_span(item, occurrence)
+    if span is None or (due_at.astimezone(zone).date() - span.end).days > OVERDUE_DAYS:
+        return False
+    this_occurrence = and_(
+        REMINDER.c.chat_id == chat_id,
+        REMINDER.c.obligation_id == obligation_id,
+        REMINDER.c.occurrence == occurrence,
+    )
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two presses at once must not leave two planned snoozes: one at a time per chat.
+            connection.execute(select(CHAT.c.id).where(CHAT.c.id == chat_id).with_for_update())
+        connection.execute(
+            update(REMINDER)
+            .where(
+                this_occurrence,
+                REMINDER.c.state == "planned",
+                REMINDER.c.lead_days < 0,
+                REMINDER.c.lead_days != lead,
+            )
+            .values(state="cancelled", last_error="cancelled: snoozed again")
+        )
+        statement = _dialect_insert(connection.dialect.name, REMINDER).values(
+            chat_id=chat_id,
+            obligation_id=obligation_id,
+            occurrence=occurrence,
+            lead_days=lead,
+            due_at=due_at,
+            state="planned",
+            attempts=0,
+        )
+        connection.execute(_upsert(statement))
+        state = connection.execute(
+            select(REMINDER.c.state).where(this_occurrence, REMINDER.c.lead_days == lead)
+        ).scalar_one()
+    return bool(state == "planned")
+
+
+def snooze_callback(obligation_id: str, occurrence: date) -> str:
+    """ "s:<ref>:<yyyymmdd>", 21 bytes: the "Later" button of one occurrence."""
+    return f"{SNOOZE_PREFIX}{obligation_ref(obligation_id)}:{occurrence:%Y%m%d}"
+
+
+def parse_snooze_callback(data: str) -> tuple[str, date] | None:
+    """(ref, occurrence) from a "Later" button's callback data; None if it is not one."""
+    if not data.startswith(SNOOZE_PREFIX):
+        return None
+    ref, _, day = data.removeprefix(SNOOZE_PREFIX).partition(":")
+    if len(ref) != 10 or len(day) != 8 or not day.isdigit():
+        return None
+    try:
+        return ref, datetime.strptime(day, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def resolve_ref(ref: str, obligation_ids: Iterable[str]) -> str | None:
+    """The id among `obligation_ids` (the catalogue's and the chat's own) whose button
+    reference is `ref`; None when none is, or more than one (never guess)."""
+    found = {item for item in obligation_ids if obligation_ref(item) == ref}
+    return found.pop() if len(found) == 1 else None
 
 
 # --- texts ---------------------------------------------------------------------------------
@@ -886,20 +1171,34 @@ def _dedupe(items: Iterable[Occurrence]) -> list[Occurrence]:
     return sorted(seen.values(), key=lambda item: item.sort_key)
 
 
-def _full_block(item: Occurrence, today: date, public_url: str, number: int | None) -> str:
+def _full_block(
+    item: Occurrence, today: date, public_url: str, number: int | None, snoozed: bool = False
+) -> str:
+    """Title, date, action and link; an own deadline has no catalogue page, so no link."""
     obligation, span = item.obligation, item.span
     title = f"<b>{escape(obligation.title)}</b>"
+    if snoozed:
+        title += " · <i>uitgesteld</i>"
     when = _capital(when_phrase(span, obligation.precision, obligation.certainty))
     relative = relative_phrase(span, obligation.precision, today)
+    lines = [
+        f"{number}. {title}" if number is not None else title,
+        f"{escape(when)} · {escape(relative)}",
+    ]
+    if is_own(obligation):
+        lines.append(escape(OWN_LINE))
+    else:
+        url = escape(obligation_url(public_url, obligation.id))
+        lines += [escape(obligation.action), f'<a href="{url}">Details en bron</a>']
+    return "\n".join(lines)
+
+
+def _linked_title(obligation: Obligation, public_url: str) -> str:
+    """The title linked to its page; an own deadline's title plain, marked as the team's."""
+    if is_own(obligation):
+        return f"{escape(obligation.title)} ({escape(OWN_LINE.lower())})"
     url = escape(obligation_url(public_url, obligation.id))
-    return "\n".join(
-        [
-            f"{number}. {title}" if number is not None else title,
-            f"{escape(when)} · {escape(relative)}",
-            escape(obligation.action),
-            f'<a href="{url}">Details en bron</a>',
-        ]
-    )
+    return f'<a href="{url}">{escape(obligation.title)}</a>'
 
 
 def _list_line(item: Occurrence, today: date, public_url: str, marker: str) -> str:
@@ -907,11 +1206,7 @@ def _list_line(item: Occurrence, today: date, public_url: str, marker: str) -> s
     obligation, span = item.obligation, item.span
     when = when_phrase(span, obligation.precision, obligation.certainty)
     relative = relative_phrase(span, obligation.precision, today)
-    url = escape(obligation_url(public_url, obligation.id))
-    return (
-        f'{marker} <a href="{url}">{escape(obligation.title)}</a> — '
-        f"{escape(when)} · {escape(relative)}"
-    )
+    return f"{marker} {_linked_title(obligation, public_url)} — {escape(when)} · {escape(relative)}"
 
 
 def _pack(header: str, blocks: list[str], separator: str, max_items: int) -> list[list[int]]:
@@ -937,29 +1232,43 @@ def _header_for(header: str, part: int, total: int) -> str:
 
 
 def reminder_messages(
-    items: Iterable[Occurrence], today: date, public_url: str, *, catch_up: bool = False
+    items: Iterable[Occurrence],
+    today: date,
+    public_url: str,
+    *,
+    catch_up: bool = False,
+    snoozed: Collection[tuple[str, date]] = (),
 ) -> list[OutgoingMessage]:
     """The reminders for one chat at one moment, as one message (more only past Telegram's
     length limit). Up to FULL_ITEMS items show title, date, action and link with buttons
-    "Details" and "Afgerond"; more become a numbered list with a details button each.
-    `catch_up` says they come late because the service was down."""
+    "Details", "Afgerond" and "Later"; more become a numbered list with a details button
+    each. `catch_up` says they come late because the service was down; `snoozed` holds the
+    (obligation id, occurrence) pairs the team postponed, so the text says so."""
     chosen = _dedupe(items)
     if not chosen:
         return []
     count = len(chosen)
+    postponed = [(item.obligation.id, item.span.start) in snoozed for item in chosen]
     if catch_up:
         header = "📬 <b>Terwijl ik offline was</b>\n" + (
             "Deze herinnering kon ik niet op tijd sturen:"
             if count == 1
             else f"Deze {count} herinneringen kon ik niet op tijd sturen:"
         )
+    elif all(postponed):
+        header = (
+            "⏰ <b>Uitgestelde herinnering</b>"
+            if count == 1
+            else f"⏰ <b>{count} uitgestelde herinneringen</b>"
+        )
     else:
         header = "🔔 <b>Herinnering</b>" if count == 1 else f"🔔 <b>{count} herinneringen</b>"
+    mark = catch_up or not all(postponed)  # the header says it when all were postponed
     full = count <= FULL_ITEMS
     if full:
         blocks = [
-            _full_block(item, today, public_url, None if count == 1 else number)
-            for number, item in enumerate(chosen, start=1)
+            _full_block(item, today, public_url, None if count == 1 else number, mark and later)
+            for number, (item, later) in enumerate(zip(chosen, postponed, strict=True), start=1)
         ]
         separator, max_items = "\n\n", FULL_ITEMS
     else:
@@ -987,19 +1296,33 @@ def reminder_messages(
 def _buttons(
     members: list[Occurrence], numbers: list[int], full: bool, count: int
 ) -> tuple[tuple[Button, ...], ...]:
+    """Details, Afgerond and Later per item in the full form; the long list (more than
+    FULL_ITEMS) keeps to one details button each, so it stays readable. An own deadline
+    has no catalogue page to show (the bot's "d:" looks in the catalogue): no Details."""
     refs = [obligation_ref(m.obligation.id) for m in members]
-    if count == 1:
-        ref = refs[0]
-        return ((Button("Details", DETAILS_PREFIX + ref), Button("Afgerond", DONE_PREFIX + ref)),)
     if full:
-        return tuple(
-            (
-                Button(f"{n}. Details", DETAILS_PREFIX + ref),
-                Button(f"{n}. Afgerond", DONE_PREFIX + ref),
+        rows = []
+        for n, ref, member in zip(numbers, refs, members, strict=True):
+            label = "" if count == 1 else f"{n}. "
+            details = (
+                ()
+                if is_own(member.obligation)
+                else (Button(f"{label}Details", DETAILS_PREFIX + ref),)
             )
-            for n, ref in zip(numbers, refs, strict=True)
-        )
-    buttons = [Button(str(n), DETAILS_PREFIX + ref) for n, ref in zip(numbers, refs, strict=True)]
+            later = snooze_callback(member.obligation.id, member.span.start)
+            rows.append(
+                (
+                    *details,
+                    Button(f"{label}Afgerond", DONE_PREFIX + ref),
+                    Button(f"{label}Later", later),
+                )
+            )
+        return tuple(rows)
+    buttons = [
+        Button(str(n), DETAILS_PREFIX + ref)
+        for n, ref, member in zip(numbers, refs, members, strict=True)
+        if not is_own(member.obligation)
+    ]
     return tuple(tuple(buttons[i : i + 8]) for i in range(0, len(buttons), 8))
 
 
@@ -1025,8 +1348,9 @@ def build_digest(
     window = Span(today - timedelta(days=OVERDUE_DAYS), horizon)
     upcoming: list[Occurrence] = []
     overdue: list[Occurrence] = []
-    for item in obligations:
-        if item.id in closed or not teams.follows(chat_id, item):
+    own = list(teams.own.get(chat_id, {}).values())  # the team's own, whatever its topics
+    for item in [*obligations, *own]:
+        if item.id in closed or not (is_own(item) or teams.follows(chat_id, item)):
             continue
         for span in occurrences(item, window):
             if today <= anchor_day(span) < horizon:
@@ -1042,12 +1366,11 @@ def build_digest(
 
 def _overdue_line(item: Occurrence, today: date, public_url: str) -> str:
     obligation, span = item.obligation, item.span
-    url = escape(obligation_url(public_url, obligation.id))
     if precision_is_day(obligation.precision, span):
         when = f"{day_label(span.end)}, {_days_phrase((span.end - today).days)}"
     else:
         when = f"{span_label(span, obligation.precision)}, afgelopen op {day_label(span.end)}"
-    return f'• <a href="{url}">{escape(obligation.title)}</a> — {escape(when)}'
+    return f"• {_linked_title(obligation, public_url)} — {escape(when)}"
 
 
 def precision_is_day(precision: str, span: Span) -> bool:

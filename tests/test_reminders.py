@@ -22,6 +22,7 @@ from obligations.reminders import (
     Teams,
     build_digest,
     digest_messages,
+    obligation_ref,
     plan,
     reminder_day,
     reminder_messages,
@@ -409,7 +410,12 @@ def test_one_reminder_message() -> None:
     assert "Verkiezingen <b>& zo</b>" in text and 'Organiseer "alles" <script>' in text
     assert "Op 16 maart 2022 · over 7 dagen" in text
     assert f'href="{PUBLIC_URL}/obligations/verkiezingen-2022"' in message.text
-    assert [[b.text for b in row] for row in message.buttons] == [["Details", "Afgerond"]]
+    assert [[b.text for b in row] for row in message.buttons] == [["Details", "Afgerond", "Later"]]
+    assert [b.callback_data for b in message.buttons[0]] == [
+        f"d:{obligation_ref(ELECTION.id)}",
+        f"a:{obligation_ref(ELECTION.id)}",
+        f"s:{obligation_ref(ELECTION.id)}:20220316",
+    ]
     assert all(len(b.callback_data.encode()) <= 64 for row in message.buttons for b in row)
     assert message.covers == (("verkiezingen-2022", date(2022, 3, 16)),)
     [today] = reminder_messages(

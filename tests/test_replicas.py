@@ -62,15 +62,16 @@ def start(api: FakeBotAPI, database_url: str, port: int) -> subprocess.Popen[str
         OBLIGATIONS_WEBHOOK_SECRET="een-lang-gedeeld-geheim",
     )
     # The log goes to a file: a pipe nobody reads fills up and blocks the server.
-    log = tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "obligations.cli", "serve"],
-        env=env,
-        stdout=log,
-        stderr=log,
-        text=True,
-    )
-    LOGS[process.pid] = Path(log.name)
+    handle, name = tempfile.mkstemp(prefix="serve-", suffix=".log")
+    with os.fdopen(handle, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "obligations.cli", "serve"],
+            env=env,
+            stdout=log,
+            stderr=log,
+            text=True,
+        )
+    LOGS[process.pid] = Path(name)
     return process
 
 
