@@ -68,7 +68,7 @@ def build_application(
     application.add_handler(TypeHandler(Update, handlers.count_update), group=-1)
     for names, callback in COMMAND_TABLE:
         application.add_handler(CommandHandler(list(names), callback))
-    application.add_handler(CallbackQueryHandler(team.button, pattern=r"^[ak]:"))
+    application.add_handler(CallbackQueryHandler(team.button, pattern=r"^[aksz]:"))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(
         ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER)

@@ -5,6 +5,7 @@ Handlers only translate; the rules live in obligations.workflow and obligations.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from obligations.display import day_label
 from obligations.owndates import NoDate, parse_date, read_own_deadline
 from obligations.periods import PeriodNotUnderstood, parse_period
 from obligations.queries import Occurrence
+from obligations.reminders import SNOOZE_CHOICES, parse_snooze_callback, resolve_ref, snooze
 from obligations.render import occurrence_label
 from obligations.search import search
 from obligations.span import Span
@@ -464,8 +466,53 @@ async def done_button(update: Update, context: ContextTypes.DEFAULT_TYPE, refere
         await _reply(query.message, reply)
 
 
+async def later_button(update: Update, context: ContextTypes.DEFAULT_TYPE, data: str) -> None:
+    """ "Later" under a reminder: offer the snooze choices for that occurrence."""
+    query = update.callback_query
+    parsed = parse_snooze_callback(data)
+    if query is None or parsed is None or not isinstance(query.message, Message):
+        return
+    ref, occurrence = parsed
+    buttons = [
+        InlineKeyboardButton(label, callback_data=f"z:{ref}:{occurrence:%Y%m%d}:{index}")
+        for index, (label, _) in enumerate(SNOOZE_CHOICES)
+    ]
+    await query.answer()
+    await _reply(
+        query.message,
+        "Wanneer wilt u er opnieuw aan herinnerd worden?",
+        InlineKeyboardMarkup([buttons]),
+    )
+
+
+async def snooze_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, rest: str) -> None:
+    core, query, chat = core_of(context), update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    ref, day, index = [*rest.split(":"), "", "", ""][:3]
+    parsed = parse_snooze_callback(f"s:{ref}:{day}")
+    if parsed is None or not index.isdigit() or int(index) >= len(SNOOZE_CHOICES):
+        await query.answer(texts.EXPIRED, show_alert=True)
+        return
+    ids = [item.id for item in core.app.catalog.all()]
+    ids += [deadline.subject(chat.id) for deadline in own_deadlines(core.app.engine, chat.id)]
+    subject = resolve_ref(ref, ids)
+    label, delay = SNOOZE_CHOICES[int(index)]
+    now = core.app.clock.now()
+    done = subject is not None and await asyncio.to_thread(
+        snooze, core.app.engine, chat.id, subject, parsed[1], now + delay, now
+    )
+    if not done:
+        await query.answer("Dit kan niet meer worden uitgesteld.", show_alert=True)
+        return
+    await query.answer(f"Ik herinner u over {label} opnieuw.")
+    if isinstance(query.message, Message):
+        await query.message.edit_text(f"Uitgesteld: over {label} herinner ik u opnieuw.")
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Team buttons: a: Afgerond (under reminders), k: which date for /add."""
+    """Team buttons: a: Afgerond, s: Later and z: its choice (under reminders), k: which
+    date for /add."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -474,5 +521,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await done_button(update, context, rest)
     elif kind == "k":
         await confirm_date(update, context, rest)
+    elif kind == "s":
+        await later_button(update, context, query.data)
+    elif kind == "z":
+        await snooze_choice(update, context, rest)
     else:
         await query.answer()

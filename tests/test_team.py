@@ -183,3 +183,25 @@ def test_export_team_holds_the_history(api: FakeBotAPI, core: App) -> None:
         check=True,
     ).stdout
     assert csv_text.splitlines()[0] == "tijdstip,onderwerp,actie,details,door"
+
+
+def test_later_button_snoozes_one_reminder(api: FakeBotAPI, core: App) -> None:
+    from obligations.reminders import snooze_callback
+
+    reply_to(api, TEAM_A, "/abonneer wonen", user_id=ADMIN)
+    occurrence = datetime(2022, 1, 1).date()
+    later = snooze_callback("opkoopbescherming-invoeren", occurrence)
+    before = len(api.sent_messages(TEAM_A))
+    api.callback_query(TEAM_A, ADMIN, later, 1)
+    offer = api.wait_for(before + 1, chat_id=TEAM_A)[-1]
+    choices = offer["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in choices] == ["1 dag", "1 week"]
+    api.callback_query(TEAM_A, ADMIN, choices[1]["callback_data"], offer["message_id"])
+    api.wait_for(1, method="editMessageText")
+    with core.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT due_at, lead_days FROM reminder WHERE chat_id = :chat AND state = 'planned' "
+            "AND obligation_id = 'opkoopbescherming-invoeren' AND lead_days < 0"
+        ), {"chat": TEAM_A}).all()
+    assert len(rows) == 1  # one extra reminder, a week from now; the series is untouched
+    assert reminder_states(core, TEAM_A, "opkoopbescherming-invoeren") == {"planned"}
