@@ -14,7 +14,7 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers import ADMIN_STATUSES, BotCore, _register, _reply, core_of, replan
+from bot.handlers import BotCore, _register, _reply, core_of, may_change, replan
 from bot.pages import escape, short_ref
 from obligations.display import day_label
 from obligations.owndates import NoDate, parse_date, read_own_deadline
@@ -81,19 +81,14 @@ def find_subject(core: BotCore, chat_id: int, reference: str) -> Subject | None:
 
 
 async def may_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Status, owners and own deadlines: private chats, deployment admins, group admins,
-    or everyone in a group that chose /settings everyone-can-update on."""
-    chat, user = update.effective_chat, update.effective_user
-    core = core_of(context)
-    if chat is None or user is None:
-        return False
-    if chat.type == Chat.PRIVATE or user.id in core.app.settings.admin_ids:
-        return True
-    row = get_chat(core.app.engine, chat.id)
-    if row is not None and row.everyone_can_update:
-        return True
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in ADMIN_STATUSES
+    """Status, owners and own deadlines: whoever may change settings, or everyone in a
+    group that chose /settings everyone-can-update on."""
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE:
+        row = get_chat(core_of(context).app.engine, chat.id)
+        if row is not None and row.everyone_can_update:
+            return True
+    return await may_change(update, context)
 
 
 async def _refused(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -436,12 +431,9 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "/settings everyone-can-update on|off",
         )
         return
-    if chat.type != Chat.PRIVATE:
-        from bot.handlers import may_change
-
-        if not await may_change(update, context):
-            await _reply(message, texts.NOT_ADMIN)
-            return
+    if not await may_change(update, context):
+        await _reply(message, texts.NOT_ADMIN)
+        return
     _register(core, chat)
     enabled = words[1] in ("on", "aan")
     set_everyone_can_update(core.app.engine, chat.id, enabled, core.app.clock.now())

@@ -144,22 +144,23 @@ def parse_lead_days(words: Iterable[str]) -> list[int]:
     return sorted(values, reverse=True)
 
 
-def set_lead_days(engine: Engine, chat_id: int, lead_days: list[int], now: datetime) -> None:
+def _update_chat(engine: Engine, chat_id: int, now: datetime, **values: object) -> None:
+    """Change a chat's settings; `updated_at` moves so feeds and planning notice."""
     with Session(engine) as session, session.begin():
         row = session.get(ChatRow, chat_id)
         if row is None:
             raise LookupError(f"unknown chat {chat_id}")
-        row.lead_days = list(lead_days)
+        for name, value in values.items():
+            setattr(row, name, value)
         row.updated_at = now
+
+
+def set_lead_days(engine: Engine, chat_id: int, lead_days: list[int], now: datetime) -> None:
+    _update_chat(engine, chat_id, now, lead_days=list(lead_days))
 
 
 def set_digest(engine: Engine, chat_id: int, enabled: bool, now: datetime) -> None:
-    with Session(engine) as session, session.begin():
-        row = session.get(ChatRow, chat_id)
-        if row is None:
-            raise LookupError(f"unknown chat {chat_id}")
-        row.digest = enabled
-        row.updated_at = now
+    _update_chat(engine, chat_id, now, digest=enabled)
 
 
 def set_active(engine: Engine, chat_id: int, active: bool, now: datetime) -> None:
@@ -194,9 +195,4 @@ def migrate_chat(engine: Engine, old_id: int, new_id: int, now: datetime) -> boo
 
 def set_everyone_can_update(engine: Engine, chat_id: int, enabled: bool, now: datetime) -> None:
     """Whether every member of a group may change status and owners (default: admins only)."""
-    with Session(engine) as session, session.begin():
-        row = session.get(ChatRow, chat_id)
-        if row is None:
-            raise LookupError(f"unknown chat {chat_id}")
-        row.everyone_can_update = enabled
-        row.updated_at = now
+    _update_chat(engine, chat_id, now, everyone_can_update=enabled)
