@@ -338,12 +338,12 @@ class Teams:
         if chat is None or not chat.active:
             return "chat inactive"
         own = self.own.get(chat_id, {}).get(obligation_id)
+        if own is None and obligation_id.startswith(own_prefix(chat_id)):
+            return "deadline removed"
         if own is None and not self.topics.get(chat_id):
             return "no subscriptions"
         if obligation_id == DIGEST_ID:
             return None if chat.digest else "digest off"
-        if own is None and obligation_id.startswith(own_prefix(chat_id)):
-            return "deadline removed"
         obligation = own or obligations.get(obligation_id)
         if obligation is None:
             return "obligation withdrawn"
@@ -988,7 +988,8 @@ def snooze(
     moment is not in the future, the chat is inactive, the obligation is withdrawn, moved,
     closed by the team or not followed, or it ended more than OVERDUE_DAYS before `until`.
 
-    The row's lead_days is `snooze_lead_days(until)` (see the module doc)."""
+    The row's lead_days is `snooze_lead_days` of that whole minute (see the module doc);
+    `zone` only decides which day `until` falls on."""
     if until.tzinfo is None or now.tzinfo is None:
         raise ValueError("snooze needs aware datetimes")
     due_at = _minute_up(until.astimezone(UTC))
