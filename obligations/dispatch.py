@@ -337,6 +337,8 @@ class Dispatcher:
         self.claim_budget = claim_budget
         self.catch_up_grace = catch_up_grace
         self._started = False
+        self._stopping = False
+        self._ticking = 0
         self._planned_at: datetime | None = None
         # One thread for all database work: the event loop never blocks on it, and this
         # process's writes never compete with each other for SQLite's lock.
@@ -365,6 +367,15 @@ class Dispatcher:
     async def tick(self, now: datetime) -> TickReport:
         """Send everything due at `now`, then plan if PLAN_EVERY has passed (after sending,
         so planning never delays a message). The first tick of a process runs `start`."""
+        if self._stopping:
+            return TickReport()
+        self._ticking += 1
+        try:
+            return await self._tick(now)
+        finally:
+            self._ticking -= 1
+
+    async def _tick(self, now: datetime) -> TickReport:
         report = await self.start(now) if not self._started else TickReport()
         released = await self._run(self._release_stale, now)
         report.released += released
@@ -381,6 +392,10 @@ class Dispatcher:
             return report  # Telegram asked for a long pause: leave the rows planned
         batch = await self._run(self._claim_batch, now, due_by)
         while batch is not None:
+            if self._stopping:  # shutting down: hand the claimed batch back, claim no more
+                ids = [row.id for row in batch.rows]
+                report.released += await self._run(self._settle, ids, "planned", "released: stop")
+                break
             # The next batch is claimed and loaded while this one is sent, so sending
             # never stops to wait for the database between batches.
             upcoming = asyncio.ensure_future(self._run(self._claim_batch, now, due_by))
@@ -405,6 +420,33 @@ class Dispatcher:
             self._planned_at = now
 
     # -- database work (runs on the db thread) --
+
+    def _release_own(self) -> int:
+        """Hand this dispatcher's unsent claims back, so a restart sends them at once."""
+        with self.engine.begin() as connection:
+            released: int = connection.execute(
+                update(REMINDER)
+                .where(REMINDER.c.state == "claimed", REMINDER.c.claimed_by == self.claimer_id)
+                .values(
+                    state="planned",
+                    claimed_by=None,
+                    claimed_at=None,
+                    last_error="released: dispatcher stopped",
+                )
+            ).rowcount
+        return released
+
+    async def stop(self, timeout: float = 20.0) -> int:
+        """Graceful stop (SIGTERM): claim nothing new, let the message being sent finish,
+        then release what this dispatcher still held. Returns the rows released."""
+        self._stopping = True
+        deadline = time.monotonic() + timeout
+        while self._ticking and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        released = await self._run(self._release_own)
+        if released:
+            log.info("reminders: %d claimed rows released at shutdown", released)
+        return released
 
     def _release_stale(self, now: datetime) -> int:
         with self.engine.begin() as connection:

@@ -71,8 +71,12 @@ async def serve(settings: Settings) -> None:
     try:
         await server.serve()  # returns on SIGINT/SIGTERM
     finally:
+        # Order matters: stop ticking, let the message in flight finish and hand back
+        # unsent claims while the bot can still send, then stop the bot.
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        if dispatcher is not None:
+            await dispatcher.stop()
         if application is not None:
             await bot_module.stop_bot(application)
         if dispatcher is not None:

@@ -18,14 +18,16 @@ from sqlalchemy import text
 from obligations.app import App
 from obligations.clock import parse_moment
 from obligations.config import SHIPPED_CATALOGUE, Settings
+from obligations.reminders import plan
 from obligations.store import open_database
 from obligations.teams import ensure_chat, set_lead_days, subscribe
 from tests.fakebotapi import FakeBotAPI
 from tests.liveserver import free_port
 from tests.test_serve import wait_healthy
 
-# 1 March 2022, just before 09:00 in Amsterdam: the STAP-budget reminder falls due at once.
-NOW = "2022-03-01T08:59:58"
+# 1 March 2022, just after 09:00 in Amsterdam: the STAP-budget reminder, planned the day
+# before, is due the moment serve starts (so no test waits for the next tick).
+NOW = "2022-03-01T09:00:02"
 
 
 LOGS: dict[int, Path] = {}
@@ -38,7 +40,7 @@ def prepare(database_url: str, chats: int) -> None:
             "OBLIGATIONS_CATALOGUE_DIR": str(SHIPPED_CATALOGUE),
         }
     )
-    moment = parse_moment("2022-02-27", settings.timezone)
+    moment = parse_moment("2022-02-28T12:00", settings.timezone)
     from obligations.clock import FixedClock
 
     app = App.start(settings, FixedClock(moment))
@@ -48,6 +50,7 @@ def prepare(database_url: str, chats: int) -> None:
         ensure_chat(app.engine, chat_id, "private", f"Team {index}", moment)
         subscribe(app.engine, chat_id, ["werk-inkomen"], moment)
         set_lead_days(app.engine, chat_id, [0], moment)
+    plan(app.engine, app.catalog, moment)  # as the running service did the day before
 
 
 def start(api: FakeBotAPI, database_url: str, port: int) -> subprocess.Popen[str]:
@@ -129,3 +132,25 @@ def test_two_replicas_send_each_reminder_once(database_url: str) -> None:
     per_chat = Counter(int(message["chat_id"]) for message in sent)
     assert len(per_chat) == 500 and set(per_chat.values()) == {1}
     assert sent_states(database_url) == Counter({"sent": 500})
+
+
+def test_sigterm_mid_batch_then_restart_loses_and_repeats_nothing(database_url: str) -> None:
+    prepare(database_url, 150)
+    port = free_port()
+    with FakeBotAPI() as api:
+        first = start(api, database_url, port)
+        wait_healthy(f"http://127.0.0.1:{port}", first)
+        api.wait_for(40, timeout=90)  # in the middle of sending (about 30 a second)
+        stop(first)
+        states = sent_states(database_url)
+        assert states["claimed"] == 0  # nothing left claimed by the stopped process
+        assert 40 <= states["sent"] < 150
+        second = start(api, database_url, port)
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", second)
+            api.wait_for(150, timeout=120)
+        finally:
+            stop(second)
+        per_chat = Counter(int(message["chat_id"]) for message in api.sent_messages())
+    assert len(per_chat) == 150 and set(per_chat.values()) == {1}
+    assert sent_states(database_url) == Counter({"sent": 150})
