@@ -664,7 +664,12 @@ class Dispatcher:
                 if all(is_snooze(r.lead_days) for r in rows_of)
             }
             for message in reminder_messages(
-                list(found.values()), today, self.public_url, catch_up=catch_up, snoozed=snoozed
+                list(found.values()),
+                today,
+                self.public_url,
+                catch_up=catch_up,
+                snoozed=snoozed,
+                owners=teams.owners.get(chat_id, {}),
             ):
                 ids = [row.id for key in message.covers for row in items[key]]
                 delivery.messages.append((message, ids))

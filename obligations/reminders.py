@@ -56,7 +56,7 @@ import hashlib
 import html
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -262,6 +262,7 @@ class Teams:
     topics: dict[int, frozenset[str]] = field(default_factory=dict)
     closed: dict[int, set[str]] = field(default_factory=dict)
     own: dict[int, dict[str, Obligation]] = field(default_factory=dict)  # chat: id: deadline
+    owners: dict[int, dict[str, str]] = field(default_factory=dict)  # chat: id: "@piet"
 
     @classmethod
     def load(cls, connection: Connection, chat_ids: Collection[int] | None = None) -> Teams:
@@ -284,11 +285,17 @@ class Teams:
                 topics[chat_id].add(topic_id)
         teams.topics = {chat_id: frozenset(found) for chat_id, found in topics.items()}
         for where in _id_filters(TEAM_STATUS.c.chat_id, chat_ids):
-            query = select(TEAM_STATUS.c.chat_id, TEAM_STATUS.c.obligation_id).where(
-                TEAM_STATUS.c.status.in_(CLOSED_STATUSES), *where
-            )
-            for chat_id, obligation_id in connection.execute(query):
-                teams.closed.setdefault(chat_id, set()).add(obligation_id)
+            query = select(
+                TEAM_STATUS.c.chat_id,
+                TEAM_STATUS.c.obligation_id,
+                TEAM_STATUS.c.status,
+                TEAM_STATUS.c.owner,
+            ).where(*where)
+            for row in connection.execute(query):
+                if row.status in CLOSED_STATUSES:
+                    teams.closed.setdefault(row.chat_id, set()).add(row.obligation_id)
+                if row.owner:
+                    teams.owners.setdefault(row.chat_id, {})[row.obligation_id] = row.owner
         for where in _id_filters(TEAM_DEADLINE.c.chat_id, chat_ids):
             query = select(TEAM_DEADLINE).where(TEAM_DEADLINE.c.removed_at.is_(None), *where)
             for row in connection.execute(query):
@@ -1239,6 +1246,7 @@ def reminder_messages(
     *,
     catch_up: bool = False,
     snoozed: Collection[tuple[str, date]] = (),
+    owners: Mapping[str, str] | None = None,
 ) -> list[OutgoingMessage]:
     """The reminders for one chat at one moment, as one message (more only past Telegram's
     length limit). Up to FULL_ITEMS items show title, date, action and link with buttons
@@ -1278,6 +1286,10 @@ def reminder_messages(
             for number, item in enumerate(chosen, start=1)
         ]
         separator, max_items = "\n", MAX_LIST_ITEMS
+    for index, item in enumerate(chosen):  # the team's owner is named with the item
+        owner = (owners or {}).get(item.obligation.id)
+        if owner:
+            blocks[index] += f"\nEigenaar: {escape(owner)}" if full else f" ({escape(owner)})"
     parts = _pack(header, blocks, separator, max_items)
     messages = []
     for part_number, indexes in enumerate(parts, start=1):

@@ -102,3 +102,14 @@ def test_a_week_of_downtime_gives_one_catch_up_message(core: App) -> None:
         after = api.sent_messages(45)[before:]
     assert len(after) == 1
     assert "offline" in after[0]["text"] and "Gemeenteraadsverkiezingen" in after[0]["text"]
+
+
+def test_reminder_names_the_owner(core: App) -> None:
+    from obligations.workflow import Actor, set_owner
+
+    team(core, 46, "werk-inkomen", [0])
+    set_owner(core.engine, 46, "stap-budget-aanvragen", "@piet", Actor(1, "@an"), core.clock.now())
+    with FakeBotAPI() as api:
+        asyncio.run(run_ticks(api, core, [MORNING]))
+        sent = api.sent_messages(46)
+    assert len(sent) == 1 and "Eigenaar: @piet" in sent[0]["text"]
