@@ -71,12 +71,13 @@ async def serve(settings: Settings) -> None:
     try:
         await server.serve()  # returns on SIGINT/SIGTERM
     finally:
-        # Order matters: stop ticking, let the message in flight finish and hand back
-        # unsent claims while the bot can still send, then stop the bot.
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        # Order matters: first let the dispatcher finish the message in flight and hand
+        # back unsent claims (the scheduler's shutdown would cancel a running tick between
+        # Telegram's answer and the "sent" record), then stop the scheduler, then the bot.
         if dispatcher is not None:
             await dispatcher.stop()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         if application is not None:
             await bot_module.stop_bot(application)
         if dispatcher is not None:
