@@ -122,3 +122,11 @@ def write_catalogue(root: Path, obligations: str = OBLIGATIONS) -> Path:
 @pytest.fixture
 def catalogue_dir(tmp_path: Path) -> Path:
     return write_catalogue(tmp_path / "catalogue")
+
+
+def process_env(**settings: str) -> dict[str, str]:
+    """The environment for a child `obligations` process: this machine's, minus any of our
+    own settings (so a developer's shell cannot leak in), plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))}
+    env.update(settings)
+    return env

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 
 from obligations.config import SHIPPED_CATALOGUE
 from obligations.provenance import SourceText
+from tests.conftest import process_env
 
 SOURCE = SHIPPED_CATALOGUE / "sources" / "vng-ledenbrief-rijksbegroting-2022.txt"
 
@@ -29,7 +29,7 @@ def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("OBLIGATIONS_")}
+    environment = process_env()
     environment["OBLIGATIONS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
     return environment
 

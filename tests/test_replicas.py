@@ -21,6 +21,7 @@ from obligations.config import SHIPPED_CATALOGUE, Settings
 from obligations.reminders import plan
 from obligations.store import open_database
 from obligations.teams import ensure_chat, set_lead_days, subscribe
+from tests.conftest import process_env
 from tests.fakebotapi import FakeBotAPI
 from tests.liveserver import free_port
 from tests.test_serve import wait_healthy
@@ -54,7 +55,7 @@ def prepare(database_url: str, chats: int) -> None:
 
 
 def start(api: FakeBotAPI, database_url: str, port: int) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))}
+    env = process_env()
     env.update(
         OBLIGATIONS_DATABASE_URL=database_url,
         OBLIGATIONS_HTTP_PORT=str(port),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import process_env
 from tests.fakebotapi import FakeBotAPI
 from tests.liveserver import free_port
 
@@ -34,9 +34,7 @@ def wait_healthy(url: str, process: subprocess.Popen[str], timeout: float = 20) 
 def test_serve_runs_web_and_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     with FakeBotAPI() as api:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))
-        }
+        env = process_env()
         env.update(
             OBLIGATIONS_DATABASE_URL=f"sqlite:///{tmp_path / 'serve.sqlite3'}",
             OBLIGATIONS_HTTP_PORT=str(port),
@@ -67,7 +65,7 @@ def test_serve_runs_web_and_bot_and_stops_on_sigterm(tmp_path: Path) -> None:
 
 def test_serve_without_token_says_so(tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))}
+    env = process_env()
     env.update(
         OBLIGATIONS_DATABASE_URL=f"sqlite:///{tmp_path / 's.sqlite3'}",
         OBLIGATIONS_HTTP_PORT=str(port),
@@ -91,9 +89,7 @@ def test_serve_without_token_says_so(tmp_path: Path) -> None:
 def test_webhook_mode_checks_the_secret(tmp_path: Path) -> None:
     port = free_port()
     with FakeBotAPI() as api:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))
-        }
+        env = process_env()
         env.update(
             OBLIGATIONS_DATABASE_URL=f"sqlite:///{tmp_path / 'hook.sqlite3'}",
             OBLIGATIONS_HTTP_PORT=str(port),

@@ -4,7 +4,6 @@ history, and reminders that stop and resume."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from obligations.teams import new_feed_token
 from obligations.web import create_web_app
 from obligations.workflow import own_deadlines, states
 from tests.botharness import running_bot
+from tests.conftest import process_env
 from tests.fakebotapi import FakeBotAPI
 from tests.liveserver import running
 from tests.test_bot import reply_to
@@ -161,7 +161,7 @@ def test_done_button_under_details(api: FakeBotAPI, core: App) -> None:
 def test_export_team_holds_the_history(api: FakeBotAPI, core: App) -> None:
     reply_to(api, TEAM_A, "/done woo-inwerkingtreding", user_id=ADMIN)
     reply_to(api, TEAM_A, "/add 15 december 2022 Raadsbesluit", user_id=ADMIN)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBLIGATIONS_")}
+    env = process_env()
     env["OBLIGATIONS_DATABASE_URL"] = core.settings.database_url
     result = subprocess.run(
         [sys.executable, "-m", "obligations.cli", "export-team", str(TEAM_A)],
@@ -199,9 +199,12 @@ def test_later_button_snoozes_one_reminder(api: FakeBotAPI, core: App) -> None:
     api.callback_query(TEAM_A, ADMIN, choices[1]["callback_data"], offer["message_id"])
     api.wait_for(1, method="editMessageText")
     with core.engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT due_at, lead_days FROM reminder WHERE chat_id = :chat AND state = 'planned' "
-            "AND obligation_id = 'opkoopbescherming-invoeren' AND lead_days < 0"
-        ), {"chat": TEAM_A}).all()
+        rows = connection.execute(
+            text(
+                "SELECT due_at, lead_days FROM reminder WHERE chat_id = :chat AND state = 'planned' "
+                "AND obligation_id = 'opkoopbescherming-invoeren' AND lead_days < 0"
+            ),
+            {"chat": TEAM_A},
+        ).all()
     assert len(rows) == 1  # one extra reminder, a week from now; the series is untouched
     assert reminder_states(core, TEAM_A, "opkoopbescherming-invoeren") == {"planned"}

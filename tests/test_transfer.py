@@ -3,7 +3,6 @@ with `obligations export` and `obligations import`, and nothing lost on the way.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -18,12 +17,13 @@ from obligations.span import Span
 from obligations.store import open_database
 from obligations.teams import ensure_chat, new_feed_token, set_lead_days, subscribe
 from obligations.workflow import Actor, add_deadline, set_owner, set_status
+from tests.conftest import process_env
 
 NOW = datetime(2021, 12, 30, 9, 0, tzinfo=UTC)  # reminders for 1 January are due tomorrow
 
 
 def cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBLIGATIONS_")}
+    env = process_env()
     env["OBLIGATIONS_DATABASE_URL"] = database_url
     return subprocess.run(
         [sys.executable, "-m", "obligations.cli", *args],
