@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 ALL_WORDS = frozenset({"alles", "all", "*", "allemaal", "alle"})
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
+# "/digest aan", "/settings everyone-can-update off": the words a switch understands.
+SWITCH = {"on": True, "aan": True, "off": False, "uit": False}
 TOGGLE_HINT = "\nTik op een onderwerp om het aan of uit te zetten."
 GONE_STATUSES = frozenset({ChatMemberStatus.BANNED, ChatMemberStatus.LEFT})
 
@@ -427,7 +429,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _register(core, chat)
     word = (context.args or [""])[0].lower()
-    if word not in ("on", "off", "aan", "uit"):
+    if word not in SWITCH:
         row = get_chat(core.app.engine, chat.id)
         state = "aan" if row is not None and row.digest else "uit"
         await _reply(
@@ -438,7 +440,7 @@ async def digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if await _refuse_unless_allowed(update, context):
         return
-    enabled = word in ("on", "aan")
+    enabled = SWITCH[word]
     set_digest(core.app.engine, chat.id, enabled, core.app.clock.now())
     await replan(core, chat.id)
     await _reply(

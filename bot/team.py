@@ -14,7 +14,16 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers import BotCore, _register, _reply, core_of, may_change, replan
+from bot.handlers import (
+    SWITCH,
+    BotCore,
+    _refuse_unless_allowed,
+    _register,
+    _reply,
+    core_of,
+    may_change,
+    replan,
+)
 from bot.pages import escape, short_ref
 from obligations.display import day_label
 from obligations.owndates import NoDate, parse_date, read_own_deadline
@@ -418,11 +427,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or chat is None:
         return
     words = [word.lower() for word in context.args or []]
-    if (
-        len(words) != 2
-        or words[0] != "everyone-can-update"
-        or words[1] not in ("on", "off", "aan", "uit")
-    ):
+    if len(words) != 2 or words[0] != "everyone-can-update" or words[1] not in SWITCH:
         row = get_chat(core.app.engine, chat.id)
         state = "iedereen" if row is not None and row.everyone_can_update else "alleen beheerders"
         await _reply(
@@ -431,11 +436,10 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             "/settings everyone-can-update on|off",
         )
         return
-    if not await may_change(update, context):
-        await _reply(message, texts.NOT_ADMIN)
+    if await _refuse_unless_allowed(update, context):
         return
     _register(core, chat)
-    enabled = words[1] in ("on", "aan")
+    enabled = SWITCH[words[1]]
     set_everyone_can_update(core.app.engine, chat.id, enabled, core.app.clock.now())
     await _reply(
         message,

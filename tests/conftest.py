@@ -7,11 +7,16 @@ import os
 import textwrap
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from obligations.app import App
+from obligations.clock import FixedClock
+from obligations.config import SHIPPED_CATALOGUE, Settings
 
 PG_URL_VARIABLE = "OBLIGATIONS_TEST_DATABASE_URL"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_URL_VARIABLE) else [])
@@ -130,3 +135,17 @@ def process_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OBLIGATIONS_", "TELEGRAM_"))}
     env.update(settings)
     return env
+
+
+def synced_app(database_url: str, now: datetime) -> App:
+    """The shipped catalogue in a fresh database, on a clock stopped at `now`."""
+    settings = Settings.from_env(
+        {
+            "OBLIGATIONS_DATABASE_URL": database_url,
+            "OBLIGATIONS_CATALOGUE_DIR": str(SHIPPED_CATALOGUE),
+            "OBLIGATIONS_PUBLIC_URL": "https://verplichtingen.example",
+        }
+    )
+    app = App.start(settings, FixedClock(now))
+    app.sync()
+    return app

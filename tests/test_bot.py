@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 
 from obligations.app import App
-from obligations.clock import FixedClock
-from obligations.config import SHIPPED_CATALOGUE, Settings
 from obligations.store import ALL_TOPICS
 from obligations.teams import get_chat, subscriptions
 from tests.botharness import running_bot
+from tests.conftest import synced_app
 from tests.fakebotapi import FakeBotAPI
 
 NOW = datetime(2022, 1, 10, 8, 0, tzinfo=UTC)
@@ -26,16 +25,7 @@ ADMIN, MEMBER = 501, 502
 
 @pytest.fixture
 def core(tmp_path: Path) -> App:
-    settings = Settings.from_env(
-        {
-            "OBLIGATIONS_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-            "OBLIGATIONS_CATALOGUE_DIR": str(SHIPPED_CATALOGUE),
-            "OBLIGATIONS_PUBLIC_URL": "https://verplichtingen.example",
-        }
-    )
-    app = App.start(settings, FixedClock(NOW))
-    app.sync()
-    return app
+    return synced_app(f"sqlite:///{tmp_path / 'bot.sqlite3'}", NOW)
 
 
 @pytest.fixture

@@ -16,13 +16,11 @@ import pytest
 from sqlalchemy import text
 
 from obligations.app import App
-from obligations.clock import FixedClock
-from obligations.config import SHIPPED_CATALOGUE, Settings
 from obligations.teams import new_feed_token
 from obligations.web import create_web_app
 from obligations.workflow import own_deadlines, states
 from tests.botharness import running_bot
-from tests.conftest import process_env
+from tests.conftest import process_env, synced_app
 from tests.fakebotapi import FakeBotAPI
 from tests.liveserver import running
 from tests.test_bot import reply_to
@@ -35,16 +33,7 @@ ADMIN, MEMBER = 601, 602
 
 @pytest.fixture
 def core(tmp_path: Path) -> App:
-    settings = Settings.from_env(
-        {
-            "OBLIGATIONS_DATABASE_URL": f"sqlite:///{tmp_path / 'team.sqlite3'}",
-            "OBLIGATIONS_CATALOGUE_DIR": str(SHIPPED_CATALOGUE),
-            "OBLIGATIONS_PUBLIC_URL": "https://verplichtingen.example",
-        }
-    )
-    app = App.start(settings, FixedClock(NOW))
-    app.sync()
-    return app
+    return synced_app(f"sqlite:///{tmp_path / 'team.sqlite3'}", NOW)
 
 
 @pytest.fixture
